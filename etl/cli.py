@@ -1,0 +1,145 @@
+"""Command line: parse options, build Settings, call the pipeline, print what happened."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from sqlalchemy.exc import DBAPIError
+
+from etl import __version__, pipeline
+from etl.config import build_settings, redact_url, resolve_database_url
+from etl.errors import EtlError
+from etl.load import create_load_engine, current_revision, head_revision, upgrade_database
+from etl.pipeline import RunSummary
+
+EXIT_FILES_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+db_option = click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    help="Database URL (default: $ETL_DATABASE_URL, else sqlite:///etl.db). "
+    "Postgres: postgresql+psycopg://user:password@host/dbname",
+)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn etl's own errors and database failures into a one-line message, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except EtlError as exc:
+            raise click.ClickException(str(exc)) from None
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            raise click.ClickException(f"database error: {reason}") from None
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="etl")
+def cli() -> None:
+    """Load folders of article files into a normalised SQLite or Postgres database."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@db_option
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    help="Zone for dates written without one (default: $ETL_TIMEZONE, else UTC).",
+)
+@reports_errors
+def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
+    """Extract, transform and load the article files under PATHS (default: seeds/).
+
+    Pending migrations are applied first. Files already loaded and unchanged are skipped.
+    Exits 1 when any file failed (see the load_errors table), 130 when interrupted.
+
+    Example:
+
+        etl run seeds/ --db sqlite:///etl.db
+    """
+    settings = build_settings(db=db, paths=paths, timezone=timezone)
+    files = pipeline.discover(settings)
+    click.echo(f"Database: {settings.safe_database_url}")
+    click.echo(f"Found {len(files)} article files in {', '.join(map(str, settings.paths))}")
+    try:
+        with click.progressbar(
+            length=len(files), label="Loading", file=sys.stdout if sys.stdout.isatty() else None
+        ) as bar:
+            summary = pipeline.run(settings, files, on_progress=bar.update)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    _print_summary(summary)
+    if summary.files_failed:
+        sys.exit(EXIT_FILES_FAILED)
+
+
+def _print_summary(summary: RunSummary) -> None:
+    migration = summary.migration
+    if migration.changed:
+        click.echo(
+            f"Migrations applied: {migration.before or '(empty database)'} -> {migration.after}"
+        )
+    else:
+        click.echo(f"Schema up to date at revision {migration.after}")
+    click.echo(f"Run {summary.run_id} {summary.status} in {summary.elapsed_s:.2f}s")
+    for name, value in summary.counts().items():
+        click.echo(f"  {name.replace('_', ' '):<20}{value:>8}")
+    for error in summary.errors:
+        click.echo(f"  failed [{error.stage}] {error.source_path}: {error.message}", err=True)
+    if summary.files_failed > len(summary.errors):
+        click.echo(
+            f"  … and {summary.files_failed - len(summary.errors)} more in load_errors", err=True
+        )
+
+
+@cli.group()
+def db() -> None:
+    """Manage the database schema (Alembic migrations)."""
+
+
+@db.command()
+@db_option
+@reports_errors
+def upgrade(db: str | None) -> None:
+    """Apply every pending migration.
+
+    Example:
+
+        etl db upgrade --db postgresql+psycopg://postgres@127.0.0.1/test
+    """
+    url = resolve_database_url(db)
+    result = upgrade_database(create_load_engine(url))
+    click.echo(f"Database: {redact_url(url)}")
+    if result.changed:
+        click.echo(f"Migrated: {result.before or '(empty database)'} -> {result.after}")
+    else:
+        click.echo(f"Already at head ({result.after})")
+
+
+@db.command()
+@db_option
+@reports_errors
+def current(db: str | None) -> None:
+    """Show the database's schema revision and the newest one available.
+
+    Example:
+
+        etl db current
+    """
+    url = resolve_database_url(db)
+    click.echo(f"Database: {redact_url(url)}")
+    click.echo(f"Current revision: {current_revision(create_load_engine(url)) or '(none)'}")
+    click.echo(f"Head revision:    {head_revision()}")

@@ -1,0 +1,38 @@
+"""Error types: every failure a user can meet is one of these, with the file and stage named."""
+
+
+class EtlError(Exception):
+    """Base class for errors the CLI reports without a traceback."""
+
+
+class ConfigError(EtlError):
+    """A setting (flag, environment variable) has a value etl cannot use."""
+
+
+class FileError(EtlError):
+    """A single input file could not be processed; the run records it and goes on."""
+
+    stage = "unknown"
+
+    def __init__(self, source_path: str, message: str) -> None:
+        super().__init__(f"{source_path}: {message}")
+        self.source_path = source_path
+        self.message = message
+
+
+class ExtractError(FileError):
+    """The file could not be read, decoded or split into front matter and body."""
+
+    stage = "extract"
+
+
+class TransformError(FileError):
+    """The document could not be turned into an article record."""
+
+    stage = "transform"
+
+
+class LoadError(FileError):
+    """The database refused the article."""
+
+    stage = "load"

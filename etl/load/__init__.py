@@ -1,0 +1,15 @@
+"""Load stage: the only code that touches the database."""
+
+from etl.load.engine import create_load_engine
+from etl.load.loader import BatchOutcome, Loader
+from etl.load.migrate import MigrationResult, current_revision, head_revision, upgrade_database
+
+__all__ = [
+    "BatchOutcome",
+    "Loader",
+    "MigrationResult",
+    "create_load_engine",
+    "current_revision",
+    "head_revision",
+    "upgrade_database",
+]

@@ -1,0 +1,28 @@
+"""Engines for loading: SQLite in WAL mode with a busy timeout, Postgres through psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
+
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def create_load_engine(url: URL) -> Engine:
+    """An engine for `url`; SQLite connections get WAL, foreign keys and a busy timeout."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    if cursor.execute("PRAGMA database_list").fetchone()[2]:  # not for in-memory databases
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,94 @@
+"""Loader: the one object through which the pipeline touches the database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
+
+from etl.errors import FileError, LoadError
+from etl.load import runs
+from etl.load.lookups import SharedRows
+from etl.load.upsert import write_articles
+from etl.records import Article
+
+
+@dataclass
+class BatchOutcome:
+    inserted: int = 0
+    updated: int = 0
+    failures: list[LoadError] = field(default_factory=list)
+
+
+class Loader:
+    """Writes article batches, one transaction each, and keeps the run ledger."""
+
+    def __init__(self, engine: Engine, version: str) -> None:
+        self.engine = engine
+        self.version = version
+        self.shared = SharedRows()
+        self.run_id: int | None = None
+
+    def start_run(self, paths: Sequence[str]) -> int:
+        with self.engine.begin() as connection:
+            self.run_id = runs.start_run(connection, paths, self.version)
+        return self.run_id
+
+    def known_articles(self) -> dict[str, tuple[str, str]]:
+        with self.engine.connect() as connection:
+            return runs.known_articles(connection)
+
+    def load(self, batch: list[Article]) -> BatchOutcome:
+        """Load a batch in one transaction; if the database refuses it, retry article by article."""
+        if not batch:
+            return BatchOutcome()
+        try:
+            return self._write(batch)
+        except DBAPIError as exc:
+            if exc.connection_invalidated or len(batch) == 1:
+                raise
+        outcome = BatchOutcome()
+        for article in batch:
+            try:
+                single = self._write([article])
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise
+                outcome.failures.append(LoadError(article.source_path, _database_message(exc)))
+                continue
+            outcome.inserted += single.inserted
+            outcome.updated += single.updated
+        return outcome
+
+    def record_failure(self, error: FileError) -> None:
+        with self.engine.begin() as connection:
+            runs.record_error(connection, self._current_run(), error)
+
+    def finish_run(self, status: str, counts: dict[str, Any]) -> None:
+        with self.engine.begin() as connection:
+            runs.finish_run(connection, self._current_run(), status, counts)
+
+    def _write(self, batch: list[Article]) -> BatchOutcome:
+        try:
+            with self.engine.begin() as connection:
+                inserted, updated = write_articles(
+                    connection, self.shared, batch, self.version, runs.now_utc()
+                )
+        except BaseException:
+            self.shared.rollback()
+            raise
+        self.shared.commit()
+        return BatchOutcome(inserted=inserted, updated=updated)
+
+    def _current_run(self) -> int:
+        if self.run_id is None:
+            raise RuntimeError("start_run() was not called")
+        return self.run_id
+
+
+def _database_message(exc: DBAPIError) -> str:
+    first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+    return f"database refused the article: {first_line}"

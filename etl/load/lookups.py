@@ -1,0 +1,98 @@
+"""Shared rows (authors, tags, categories, domains, images, links) resolved to ids, cached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from etl.load.sql import chunked, insert_ignoring_conflicts
+from etl.models import authors, categories, domains, images, links, tags
+from etl.records import Article
+from etl.transform.urls import host_of, registered_domain
+
+CATEGORY_SEPARATOR = "/"
+
+
+class SharedRows:
+    """Maps natural keys to ids; ids learnt in an open transaction count only once it commits."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, dict[str, int]] = {}
+        self._staged: dict[str, dict[str, int]] = {}
+
+    def commit(self) -> None:
+        for table, ids in self._staged.items():
+            self._known.setdefault(table, {}).update(ids)
+        self._staged.clear()
+
+    def rollback(self) -> None:
+        self._staged.clear()
+
+    def ids(self, table: Table) -> dict[str, int]:
+        return {**self._known.get(table.name, {}), **self._staged.get(table.name, {})}
+
+    def ensure(
+        self, connection: Connection, table: Table, key: str, rows: dict[str, dict[str, Any]]
+    ) -> None:
+        """Make sure a row exists for every key in `rows` (key -> row values) and learn its id."""
+        known = self.ids(table)
+        missing = [value for value in rows if value not in known]
+        if not missing:
+            return
+        statement = insert_ignoring_conflicts(connection, table, key)
+        for batch in chunked(missing):
+            connection.execute(statement, [rows[value] for value in batch])
+        staged = self._staged.setdefault(table.name, {})
+        column = table.c[key]
+        for batch in chunked(missing):
+            for row_id, value in connection.execute(
+                select(table.c.id, column).where(column.in_(batch))
+            ):
+                staged[value] = row_id
+
+    def resolve(self, connection: Connection, articles: Iterable[Article]) -> None:
+        """Ensure every shared row the articles refer to, parents before children."""
+        articles = list(articles)
+        names = {c.name for a in articles for c in a.credits}
+        self.ensure(connection, authors, "name", {n: {"name": n} for n in names})
+        tag_names = {t for a in articles for t in a.tags}
+        self.ensure(connection, tags, "name", {t: {"name": t} for t in tag_names})
+        self._resolve_categories(connection, {p for a in articles for p in a.categories})
+        urls = {i.url for a in articles for i in a.images} | {
+            lk.url for a in articles for lk in a.links
+        }
+        hosts = {h for h in map(host_of, urls) if h}
+        self.ensure(
+            connection,
+            domains,
+            "host",
+            {h: {"host": h, "registered_domain": registered_domain(h)} for h in hosts},
+        )
+        domain_ids = self.ids(domains)
+        for table, found in (
+            (images, {i.url for a in articles for i in a.images}),
+            (links, {lk.url for a in articles for lk in a.links}),
+        ):
+            rows = {u: {"url": u, "domain_id": domain_ids.get(host_of(u) or "")} for u in found}
+            self.ensure(connection, table, "url", rows)
+
+    def _resolve_categories(self, connection: Connection, paths: set[tuple[str, ...]]) -> None:
+        prefixes = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
+        for depth in sorted({len(p) for p in prefixes}):
+            known = self.ids(categories)
+            rows = {}
+            for prefix in (p for p in prefixes if len(p) == depth):
+                parent = CATEGORY_SEPARATOR.join(prefix[:-1])
+                rows[category_path(prefix)] = {
+                    "name": prefix[-1],
+                    "path": category_path(prefix),
+                    "depth": depth,
+                    "parent_id": known[parent] if parent else None,
+                }
+            self.ensure(connection, categories, "path", rows)
+
+
+def category_path(names: tuple[str, ...]) -> str:
+    return CATEGORY_SEPARATOR.join(names)

@@ -1,0 +1,64 @@
+"""The run ledger: one etl_runs row per run and one load_errors row per failed file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from etl.errors import FileError
+from etl.models import articles, etl_runs, load_errors
+
+COUNTERS = (
+    "files_seen",
+    "articles_inserted",
+    "articles_updated",
+    "articles_unchanged",
+    "articles_deleted",
+    "files_failed",
+)
+
+
+def start_run(connection: Connection, paths: Sequence[str], version: str) -> int:
+    row = {name: 0 for name in COUNTERS}
+    row |= {
+        "started_at": now_utc(),
+        "status": "running",
+        "etl_version": version,
+        "paths": list(paths),
+    }
+    return connection.execute(insert(etl_runs).returning(etl_runs.c.id), row).scalar_one()
+
+
+def finish_run(connection: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:
+    values = {name: counts[name] for name in COUNTERS}
+    connection.execute(
+        update(etl_runs)
+        .where(etl_runs.c.id == run_id)
+        .values(**values, status=status, finished_at=now_utc())
+    )
+
+
+def record_error(connection: Connection, run_id: int, error: FileError) -> None:
+    connection.execute(
+        insert(load_errors),
+        {
+            "run_id": run_id,
+            "source_path": error.source_path,
+            "stage": error.stage,
+            "error": error.message,
+            "created_at": now_utc(),
+        },
+    )
+
+
+def known_articles(connection: Connection) -> dict[str, tuple[str, str]]:
+    """source_path -> (content_sha256, extractor_version) of every loaded article."""
+    query = select(articles.c.source_path, articles.c.content_sha256, articles.c.extractor_version)
+    return {path: (sha, version) for path, sha, version in connection.execute(query)}
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)

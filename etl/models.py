@@ -1,0 +1,284 @@
+"""The database schema: the single source of truth that migrations/ must always match.
+
+Table and column names are a public contract (ARCHITECTURE.md): add freely, never rename silently.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from etl.types import JSONDocument, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _article_fk() -> Column[int]:
+    return Column(
+        "article_id",
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The article (articles.id).",
+    )
+
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column(
+        "source_path",
+        Text,
+        nullable=False,
+        unique=True,
+        comment="File path relative to the input root, '/'-separated; the natural key.",
+    ),
+    Column(
+        "content_sha256",
+        String(64),
+        nullable=False,
+        comment="SHA-256 of the file's bytes; unchanged hash means nothing to reload.",
+    ),
+    Column("title", Text, comment="Title from front matter, else the first heading; plain text."),
+    Column("published_at", UTCDateTime, comment="Publication instant in UTC."),
+    Column(
+        "published_precision",
+        String(10),
+        comment="How much of published_at the source stated: second, minute, day, month, year.",
+    ),
+    Column(
+        "body_format",
+        String(16),
+        nullable=False,
+        comment="html, markdown, mixed (Markdown with HTML) or empty.",
+    ),
+    Column(
+        "body_html",
+        Text,
+        nullable=False,
+        comment="Body as HTML: as given, or rendered from Markdown.",
+    ),
+    Column("body_text", Text, nullable=False, comment="Body as plain text, one paragraph a line."),
+    Column("summary", Text, comment="Lead paragraph(s) as plain text, at most 280 characters."),
+    Column(
+        "canonical_url",
+        Text,
+        comment="URL of the original article (front matter, or the 轉載自 link).",
+    ),
+    Column("char_count", Integer, nullable=False, comment="Characters in body_text."),
+    Column(
+        "front_matter",
+        JSONDocument,
+        nullable=False,
+        comment="All front matter as JSON, nothing dropped.",
+    ),
+    Column(
+        "extractor_version",
+        String(32),
+        nullable=False,
+        comment="etl version that produced this row; an upgrade reprocesses the file.",
+    ),
+    Column(
+        "created_at", UTCDateTime, nullable=False, comment="When the row was first loaded (UTC)."
+    ),
+    Column("updated_at", UTCDateTime, nullable=False, comment="When the row last changed (UTC)."),
+    Column("deleted_at", UTCDateTime, comment="When the source file was found gone (soft delete)."),
+    comment="One row per article file.",
+)
+Index(None, articles.c.published_at)
+
+authors = Table(
+    "authors",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("name", Text, nullable=False, unique=True, comment="Person or organisation name."),
+    comment="Every person or organisation credited by any article.",
+)
+
+article_authors = Table(
+    "article_authors",
+    metadata,
+    _article_fk(),
+    Column("author_id", ForeignKey("authors.id"), primary_key=True, comment="authors.id"),
+    Column(
+        "role",
+        String(32),
+        primary_key=True,
+        comment="author (front matter), writer, editor, proofreader, translator, reviewer, "
+        "publisher, page.",
+    ),
+    Column(
+        "position", Integer, nullable=False, comment="Order of the credit in the article, from 1."
+    ),
+    comment="Who is credited for an article, and as what.",
+)
+Index(None, article_authors.c.author_id)
+
+categories = Table(
+    "categories",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("name", Text, nullable=False, comment="This level's name, e.g. 头条."),
+    Column("parent_id", ForeignKey("categories.id"), comment="Parent category; NULL at the top."),
+    Column(
+        "path",
+        Text,
+        nullable=False,
+        unique=True,
+        comment="Full path from the top, '/'-separated, e.g. 新媒体/观察者网/头条.",
+    ),
+    Column("depth", Integer, nullable=False, comment="1 for a top-level category."),
+    comment="Category hierarchy (Hexo category lists).",
+)
+
+article_categories = Table(
+    "article_categories",
+    metadata,
+    _article_fk(),
+    Column(
+        "category_id",
+        ForeignKey("categories.id"),
+        primary_key=True,
+        comment="The leaf category (categories.id).",
+    ),
+    comment="An article's leaf categories.",
+)
+Index(None, article_categories.c.category_id)
+
+tags = Table(
+    "tags",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("name", Text, nullable=False, unique=True, comment="Tag or keyword."),
+    comment="Front matter tags and keywords.",
+)
+
+article_tags = Table(
+    "article_tags",
+    metadata,
+    _article_fk(),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True, comment="tags.id"),
+    comment="Tags of each article.",
+)
+Index(None, article_tags.c.tag_id)
+
+domains = Table(
+    "domains",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column(
+        "host", Text, nullable=False, unique=True, comment="Lower-case host, e.g. www.guancha.cn."
+    ),
+    Column(
+        "registered_domain",
+        Text,
+        nullable=False,
+        comment="Domain under its public suffix, e.g. guancha.cn (the host itself for IPs).",
+    ),
+    comment="Hosts of images and links.",
+)
+Index(None, domains.c.registered_domain)
+
+images = Table(
+    "images",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("url", Text, nullable=False, unique=True, comment="Absolute, normalised image URL."),
+    Column(
+        "domain_id", ForeignKey("domains.id"), comment="Host of the URL; NULL for non-web URLs."
+    ),
+    comment="One row per distinct image URL.",
+)
+
+article_images = Table(
+    "article_images",
+    metadata,
+    _article_fk(),
+    Column("role", String(16), primary_key=True, comment="cover, thumbnail or inline."),
+    Column("position", Integer, primary_key=True, comment="Order within the role, from 1."),
+    Column("image_id", ForeignKey("images.id"), nullable=False, comment="images.id"),
+    Column("alt", Text, comment="alt text."),
+    Column("title", Text, comment="title attribute."),
+    Column("caption", Text, comment="figcaption, or the centred paragraph right after the image."),
+    Column("width", Integer, comment="Declared width in pixels."),
+    Column("height", Integer, comment="Declared height in pixels."),
+    comment="Where an image appears in an article.",
+)
+Index(None, article_images.c.image_id)
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("url", Text, nullable=False, unique=True, comment="Absolute, normalised URL."),
+    Column("domain_id", ForeignKey("domains.id"), comment="Host of the URL; NULL for mailto: etc."),
+    comment="One row per distinct link target.",
+)
+
+article_links = Table(
+    "article_links",
+    metadata,
+    _article_fk(),
+    Column("position", Integer, primary_key=True, comment="Order in the body, from 1."),
+    Column("link_id", ForeignKey("links.id"), nullable=False, comment="links.id"),
+    Column("anchor_text", Text, nullable=False, comment="The link's visible text."),
+    comment="Every link in an article body.",
+)
+Index(None, article_links.c.link_id)
+
+etl_runs = Table(
+    "etl_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("started_at", UTCDateTime, nullable=False, comment="Start (UTC)."),
+    Column("finished_at", UTCDateTime, comment="End (UTC); NULL while running or if killed."),
+    Column(
+        "status",
+        String(16),
+        nullable=False,
+        comment="running, succeeded, partial (some files failed), failed or interrupted.",
+    ),
+    Column("etl_version", String(32), nullable=False, comment="Version of etl that ran."),
+    Column("paths", JSONDocument, nullable=False, comment="Input roots as given."),
+    Column("files_seen", Integer, nullable=False, comment="Article files found."),
+    Column("articles_inserted", Integer, nullable=False, comment="New articles."),
+    Column("articles_updated", Integer, nullable=False, comment="Changed articles reloaded."),
+    Column("articles_unchanged", Integer, nullable=False, comment="Files skipped as unchanged."),
+    Column("articles_deleted", Integer, nullable=False, comment="Articles soft-deleted."),
+    Column("files_failed", Integer, nullable=False, comment="Files recorded in load_errors."),
+    comment="One row per `etl run`.",
+)
+
+load_errors = Table(
+    "load_errors",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column(
+        "run_id",
+        ForeignKey("etl_runs.id", ondelete="CASCADE"),
+        nullable=False,
+        comment="etl_runs.id",
+    ),
+    Column("source_path", Text, nullable=False, comment="The file that failed."),
+    Column("stage", String(16), nullable=False, comment="extract, transform or load."),
+    Column("error", Text, nullable=False, comment="What went wrong, for a person to read."),
+    Column("created_at", UTCDateTime, nullable=False, comment="When (UTC)."),
+    comment="Files that could not be loaded, and why.",
+)
+Index(None, load_errors.c.run_id)

@@ -1,0 +1,138 @@
+"""The only place the stages meet: discover -> extract -> transform -> load, one file at a time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from etl import __version__
+from etl.config import Settings
+from etl.errors import FileError, TransformError
+from etl.extract import discover_files, read_document
+from etl.load import Loader, MigrationResult, create_load_engine, upgrade_database
+from etl.records import Article, RawDocument, SourceFile
+from etl.transform import transform
+
+ProgressCallback = Callable[[int], None]
+# errors beyond this many are in load_errors only, not kept in memory for the summary
+MAX_REPORTED_ERRORS = 20
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    database: str
+    migration: MigrationResult
+    files_seen: int = 0
+    articles_inserted: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_deleted: int = 0
+    files_failed: int = 0
+    elapsed_s: float = 0.0
+    errors: list[FileError] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "partial" if self.files_failed else "succeeded"
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files_seen": self.files_seen,
+            "articles_inserted": self.articles_inserted,
+            "articles_updated": self.articles_updated,
+            "articles_unchanged": self.articles_unchanged,
+            "articles_deleted": self.articles_deleted,
+            "files_failed": self.files_failed,
+        }
+
+
+def discover(settings: Settings) -> list[SourceFile]:
+    """All input files, found before the run so progress can show a total."""
+    return list(discover_files(settings.paths))
+
+
+def run(
+    settings: Settings,
+    files: list[SourceFile],
+    on_progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Migrate the database, then load `files`; a bad file is recorded and the run goes on.
+
+    Raises:
+        KeyboardInterrupt: after marking the run `interrupted`.
+        sqlalchemy.exc.DBAPIError: when the database itself fails; the run is marked `failed`.
+    """
+    started = time.monotonic()
+    engine = create_load_engine(settings.database_url)
+    try:
+        migration = upgrade_database(engine)
+        loader = Loader(engine, __version__)
+        run_id = loader.start_run([str(p) for p in settings.paths])
+        summary = RunSummary(
+            run_id=run_id, database=settings.safe_database_url, migration=migration
+        )
+        try:
+            _load_files(settings, files, loader, summary, on_progress or (lambda _n: None))
+        except KeyboardInterrupt:
+            loader.finish_run("interrupted", summary.counts())
+            raise
+        except Exception:
+            loader.finish_run("failed", summary.counts())
+            raise
+        loader.finish_run(summary.status, summary.counts())
+    finally:
+        engine.dispose()
+    summary.elapsed_s = time.monotonic() - started
+    return summary
+
+
+def _load_files(
+    settings: Settings,
+    files: list[SourceFile],
+    loader: Loader,
+    summary: RunSummary,
+    on_progress: ProgressCallback,
+) -> None:
+    known = loader.known_articles()
+    batch: list[Article] = []
+    for source in files:
+        summary.files_seen += 1
+        try:
+            doc = read_document(source)
+            if known.get(doc.source_path) == (doc.content_sha256, __version__):
+                summary.articles_unchanged += 1
+            else:
+                batch.append(_transform(doc, settings.timezone))
+        except FileError as error:
+            _fail(loader, summary, error)
+        if len(batch) >= settings.batch_size:
+            _flush(loader, summary, batch)
+        on_progress(1)
+    _flush(loader, summary, batch)
+
+
+def _transform(doc: RawDocument, timezone: str) -> Article:
+    try:
+        return transform(doc, timezone)
+    except FileError:
+        raise
+    except Exception as exc:  # a bug on one odd file must not stop the other files
+        raise TransformError(doc.source_path, f"unexpected {type(exc).__name__}: {exc}") from exc
+
+
+def _flush(loader: Loader, summary: RunSummary, batch: list[Article]) -> None:
+    outcome = loader.load(batch)
+    summary.articles_inserted += outcome.inserted
+    summary.articles_updated += outcome.updated
+    for failure in outcome.failures:
+        _fail(loader, summary, failure)
+    batch.clear()
+
+
+def _fail(loader: Loader, summary: RunSummary, error: FileError) -> None:
+    summary.files_failed += 1
+    if len(summary.errors) < MAX_REPORTED_ERRORS:
+        summary.errors.append(error)
+    loader.record_failure(error)

@@ -1,0 +1,83 @@
+"""Plain records between the stages: extract -> RawDocument -> transform -> Article -> load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+BodyFormat = Literal["html", "markdown", "mixed", "empty"]
+DatePrecision = Literal["second", "minute", "day", "month", "year"]
+ImageRole = Literal["cover", "thumbnail", "inline"]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file found under an input root; `source_path` is relative to that root, `/`-separated."""
+
+    root: str
+    path: str
+    source_path: str
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    source_path: str
+    content_sha256: str
+    metadata: dict[str, Any]
+    body: str
+    has_front_matter: bool
+
+
+@dataclass(frozen=True)
+class Credit:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    url: str
+    role: ImageRole
+    alt: str | None = None
+    title: str | None = None
+    caption: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkRef:
+    url: str
+    anchor_text: str
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    """A UTC instant plus how much of it the source really stated (a bare date is not midnight)."""
+
+    value: datetime
+    precision: DatePrecision
+
+
+@dataclass(frozen=True)
+class Article:
+    source_path: str
+    content_sha256: str
+    title: str | None
+    published: PublishedDate | None
+    body_format: BodyFormat
+    body_html: str
+    body_text: str
+    summary: str | None
+    canonical_url: str | None
+    front_matter: dict[str, Any]
+    credits: tuple[Credit, ...] = ()
+    categories: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()
+    images: tuple[ImageRef, ...] = ()
+    links: tuple[LinkRef, ...] = ()
+
+    @property
+    def char_count(self) -> int:
+        return len(self.body_text)

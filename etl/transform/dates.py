@@ -1,0 +1,102 @@
+"""Every date form met in the sources, turned into a UTC instant plus its precision."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateutil_parser
+
+from etl.records import PublishedDate
+
+_CJK_DATE = re.compile(
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?"
+    r"(?:\s*(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{1,2})\s*分?)?"
+)
+_NOT_A_DATE = frozenset({"", "invalid date", "null", "none", "n/a", "unknown"})
+# two different defaults reveal which fields dateutil filled in by itself
+_DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
+_DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
+_MIN_YEAR, _MAX_YEAR = 1800, 2200
+
+
+def parse_date(value: object, timezone: str = "UTC") -> PublishedDate | None:
+    """Parse a front matter or body date; None when the value holds no usable date.
+
+    Naive values are read in `timezone`. Never raises: an unreadable date is a missing date.
+    """
+    zone = ZoneInfo(timezone)
+    if isinstance(value, datetime):
+        return _to_utc(value, zone, "second")
+    if isinstance(value, date):
+        return _to_utc(datetime.combine(value, time()), zone, "day")
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    if text.lower() in _NOT_A_DATE:
+        return None
+    cjk = _CJK_DATE.search(text)
+    if cjk:
+        return _from_cjk(cjk, zone)
+    return _from_dateutil(text, zone)
+
+
+def _from_cjk(match: re.Match[str], zone: tzinfo) -> PublishedDate | None:
+    fields = {k: int(v) for k, v in match.groupdict().items() if v is not None}
+    if "day" not in fields:
+        precision = "month"
+    elif "hour" in fields:
+        precision = "minute"
+    else:
+        precision = "day"
+    try:
+        moment = datetime(
+            fields["year"],
+            fields["month"],
+            fields.get("day", 1),
+            fields.get("hour", 0),
+            fields.get("minute", 0),
+        )
+    except ValueError:
+        return None
+    return _to_utc(moment, zone, precision)
+
+
+def _from_dateutil(text: str, zone: tzinfo) -> PublishedDate | None:
+    try:
+        first = dateutil_parser.parse(text, default=_DEFAULT_A)
+        second = dateutil_parser.parse(text, default=_DEFAULT_B)
+    except (ValueError, OverflowError):
+        return None
+    if first.year != second.year:
+        return None  # no year stated: too vague to publish
+    if first.month != second.month:
+        precision = "year"
+    elif first.day != second.day:
+        precision = "month"
+    elif first.hour != second.hour:
+        precision = "day"
+    elif first.second != second.second:
+        precision = "minute"
+    else:
+        precision = "second"
+    return _to_utc(first, zone, precision)
+
+
+def _to_utc(moment: datetime, zone: tzinfo, precision: str) -> PublishedDate | None:
+    if not _MIN_YEAR <= moment.year <= _MAX_YEAR:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    try:
+        utc = moment.astimezone(UTC).replace(microsecond=0)
+    except (OverflowError, ValueError):
+        return None
+    return PublishedDate(value=utc, precision=precision)  # type: ignore[arg-type]
+
+
+def parse_date_line(line: str, timezone: str = "UTC") -> PublishedDate | None:
+    """A date only when the whole line is one (`2021年12月31日`), as at the end of GNews posts."""
+    match = _CJK_DATE.fullmatch(line.strip(" \t\u3000*_`"))
+    return _from_cjk(match, ZoneInfo(timezone)) if match else None

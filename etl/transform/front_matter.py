@@ -1,0 +1,78 @@
+"""Reading Hexo-style front matter fields, which arrive as strings, lists, dates or nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+_LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
+
+DATE_KEYS = ("date", "published", "published_at", "pubDate", "pubdate", "created", "created_at")
+COVER_KEYS = ("headimg", "cover", "cover_image", "banner")
+THUMBNAIL_KEYS = ("thumbnail", "thumb")
+CANONICAL_KEYS = ("canonical_url", "canonical", "original_url", "source_url", "link", "url")
+
+
+def first_value(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first key present with a non-empty value."""
+    for key in keys:
+        value = metadata.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar as stripped text; None for empty values and containers."""
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def as_names(value: Any) -> list[str]:
+    """A list, or a comma-separated string, as distinct non-empty names in order."""
+    if isinstance(value, str):
+        items: list[Any] = _LIST_SEPARATORS.split(value)
+    elif isinstance(value, list):
+        items = value
+    elif isinstance(value, dict):
+        items = [value.get("name")]
+    else:
+        items = [value]
+    names: list[str] = []
+    for item in items:
+        text = as_text(item.get("name") if isinstance(item, dict) else item)
+        if text and text not in names:
+            names.append(text)
+    return names
+
+
+def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
+    """Hexo categories: a flat list is one hierarchy; a list of lists is several."""
+    if value is None:
+        return ()
+    if isinstance(value, list) and any(isinstance(item, list) for item in value):
+        groups = [item if isinstance(item, list) else [item] for item in value]
+    else:
+        groups = [value if isinstance(value, list) else [value]]
+    paths = []
+    for group in groups:
+        path = tuple(name for name in (as_text(item) for item in group) if name)
+        if path and path not in paths:
+            paths.append(path)
+    return tuple(paths)
+
+
+def to_json(value: Any) -> Any:
+    """Front matter with dates as ISO strings, so every value survives a JSON column."""
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_json(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

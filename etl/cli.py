@@ -89,9 +89,7 @@ def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
 def _print_summary(summary: RunSummary) -> None:
     migration = summary.migration
     if migration.changed:
-        click.echo(
-            f"Migrations applied: {migration.before or '(empty database)'} -> {migration.after}"
-        )
+        click.echo(f"Migrations applied: {migration.before or '(empty database)'} -> {migration.after}")
     else:
         click.echo(f"Schema up to date at revision {migration.after}")
     click.echo(f"Run {summary.run_id} {summary.status} in {summary.elapsed_s:.2f}s")
@@ -100,9 +98,7 @@ def _print_summary(summary: RunSummary) -> None:
     for error in summary.errors:
         click.echo(f"  failed [{error.stage}] {error.source_path}: {error.message}", err=True)
     if summary.files_failed > len(summary.errors):
-        click.echo(
-            f"  … and {summary.files_failed - len(summary.errors)} more in load_errors", err=True
-        )
+        click.echo(f"  … and {summary.files_failed - len(summary.errors)} more in load_errors", err=True)
 
 
 @cli.group()

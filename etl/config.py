@@ -50,9 +50,7 @@ def resolve_database_url(flag: str | None) -> URL:
     if url.drivername == "postgresql" or url.drivername == "postgres":
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError(
-            f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql"
-        )
+        raise ConfigError(f"unsupported database {url.get_backend_name()!r}: use sqlite or postgresql")
     return url
 
 

@@ -94,9 +94,7 @@ articles = Table(
         nullable=False,
         comment="etl version that produced this row; an upgrade reprocesses the file.",
     ),
-    Column(
-        "created_at", UTCDateTime, nullable=False, comment="When the row was first loaded (UTC)."
-    ),
+    Column("created_at", UTCDateTime, nullable=False, comment="When the row was first loaded (UTC)."),
     Column("updated_at", UTCDateTime, nullable=False, comment="When the row last changed (UTC)."),
     Column("deleted_at", UTCDateTime, comment="When the source file was found gone (soft delete)."),
     comment="One row per article file.",
@@ -120,12 +118,9 @@ article_authors = Table(
         "role",
         String(32),
         primary_key=True,
-        comment="author (front matter), writer, editor, proofreader, translator, reviewer, "
-        "publisher, page.",
+        comment="author (front matter), writer, editor, proofreader, translator, reviewer, publisher, page.",
     ),
-    Column(
-        "position", Integer, nullable=False, comment="Order of the credit in the article, from 1."
-    ),
+    Column("position", Integer, nullable=False, comment="Order of the credit in the article, from 1."),
     comment="Who is credited for an article, and as what.",
 )
 Index(None, article_authors.c.author_id)
@@ -182,9 +177,7 @@ domains = Table(
     "domains",
     metadata,
     Column("id", Integer, primary_key=True, comment="Surrogate key."),
-    Column(
-        "host", Text, nullable=False, unique=True, comment="Lower-case host, e.g. www.guancha.cn."
-    ),
+    Column("host", Text, nullable=False, unique=True, comment="Lower-case host, e.g. www.guancha.cn."),
     Column(
         "registered_domain",
         Text,
@@ -200,9 +193,7 @@ images = Table(
     metadata,
     Column("id", Integer, primary_key=True, comment="Surrogate key."),
     Column("url", Text, nullable=False, unique=True, comment="Absolute, normalised image URL."),
-    Column(
-        "domain_id", ForeignKey("domains.id"), comment="Host of the URL; NULL for non-web URLs."
-    ),
+    Column("domain_id", ForeignKey("domains.id"), comment="Host of the URL; NULL for non-web URLs."),
     comment="One row per distinct image URL.",
 )
 

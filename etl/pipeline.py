@@ -70,9 +70,7 @@ def run(
         migration = upgrade_database(engine)
         loader = Loader(engine, __version__)
         run_id = loader.start_run([str(p) for p in settings.paths])
-        summary = RunSummary(
-            run_id=run_id, database=settings.safe_database_url, migration=migration
-        )
+        summary = RunSummary(run_id=run_id, database=settings.safe_database_url, migration=migration)
         try:
             _load_files(settings, files, loader, summary, on_progress or (lambda _n: None))
         except KeyboardInterrupt:

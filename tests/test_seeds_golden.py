@@ -11,7 +11,7 @@ SEED_NAMES = sorted(p.stem for p in GOLDEN.glob("*.json"))
 
 
 def test_every_seed_has_a_golden_file() -> None:
-    assert SEED_NAMES == sorted(p.stem for p in SEEDS.iterdir())
+    assert sorted(p.stem for p in SEEDS.iterdir()) == SEED_NAMES
 
 
 @pytest.fixture
@@ -94,8 +94,9 @@ def test_seed_matches_golden(seeded: Database, seed: str) -> None:
             id=article_id,
         )
     )
-    assert db.scalar("SELECT count(*) FROM article_links WHERE article_id = :id", id=article_id) == (
-        expected["links"]
+    assert (
+        db.scalar("SELECT count(*) FROM article_links WHERE article_id = :id", id=article_id)
+        == (expected["links"])
     )
     for url, anchor in expected["link_anchors"].items():
         assert links[url] == anchor
@@ -112,9 +113,7 @@ def test_shared_rows_across_the_four_seeds(seeded: Database) -> None:
     ]
     assert db.scalar("SELECT count(*) FROM images") == 15
     assert db.scalar("SELECT count(*) FROM links") == 19
-    assert db.rows(
-        "SELECT registered_domain FROM domains WHERE host = 'www.guancha.cn'"
-    ) == [("guancha.cn",)]
+    assert db.rows("SELECT registered_domain FROM domains WHERE host = 'www.guancha.cn'") == [("guancha.cn",)]
     # seeds 000 and 002 share the leaf category row
     assert db.rows(
         "SELECT count(DISTINCT ac.category_id), count(*) FROM article_categories ac"
@@ -128,8 +127,7 @@ def test_shared_rows_across_the_four_seeds(seeded: Database) -> None:
     ) == [(3,)]
     assert db.scalar("SELECT count(*) FROM authors WHERE name = '观察者网'") == 1
     parents = db.rows(
-        "SELECT c.path, p.path FROM categories c LEFT JOIN categories p ON p.id = c.parent_id"
-        " ORDER BY c.path"
+        "SELECT c.path, p.path FROM categories c LEFT JOIN categories p ON p.id = c.parent_id ORDER BY c.path"
     )
     assert parents == [
         ("新媒体", None),

@@ -33,9 +33,7 @@ class SharedRows:
     def ids(self, table: Table) -> dict[str, int]:
         return {**self._known.get(table.name, {}), **self._staged.get(table.name, {})}
 
-    def ensure(
-        self, connection: Connection, table: Table, key: str, rows: dict[str, dict[str, Any]]
-    ) -> None:
+    def ensure(self, connection: Connection, table: Table, key: str, rows: dict[str, dict[str, Any]]) -> None:
         """Make sure a row exists for every key in `rows` (key -> row values) and learn its id."""
         known = self.ids(table)
         missing = [value for value in rows if value not in known]
@@ -47,9 +45,7 @@ class SharedRows:
         staged = self._staged.setdefault(table.name, {})
         column = table.c[key]
         for batch in chunked(missing):
-            for row_id, value in connection.execute(
-                select(table.c.id, column).where(column.in_(batch))
-            ):
+            for row_id, value in connection.execute(select(table.c.id, column).where(column.in_(batch))):
                 staged[value] = row_id
 
     def resolve(self, connection: Connection, articles: Iterable[Article]) -> None:
@@ -60,9 +56,7 @@ class SharedRows:
         tag_names = {t for a in articles for t in a.tags}
         self.ensure(connection, tags, "name", {t: {"name": t} for t in tag_names})
         self._resolve_categories(connection, {p for a in articles for p in a.categories})
-        urls = {i.url for a in articles for i in a.images} | {
-            lk.url for a in articles for lk in a.links
-        }
+        urls = {i.url for a in articles for i in a.images} | {lk.url for a in articles for lk in a.links}
         hosts = {h for h in map(host_of, urls) if h}
         self.ensure(
             connection,

@@ -35,9 +35,7 @@ def start_run(connection: Connection, paths: Sequence[str], version: str) -> int
 def finish_run(connection: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:
     values = {name: counts[name] for name in COUNTERS}
     connection.execute(
-        update(etl_runs)
-        .where(etl_runs.c.id == run_id)
-        .values(**values, status=status, finished_at=now_utc())
+        update(etl_runs).where(etl_runs.c.id == run_id).values(**values, status=status, finished_at=now_utc())
     )
 
 

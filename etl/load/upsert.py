@@ -38,9 +38,7 @@ def write_articles(
     ids = dict(existing)
     if new:
         rows = [{**_article_row(a, version, now), "created_at": now} for a in new]
-        returned = connection.execute(
-            insert(articles).returning(articles.c.id, articles.c.source_path), rows
-        )
+        returned = connection.execute(insert(articles).returning(articles.c.id, articles.c.source_path), rows)
         ids.update({path: row_id for row_id, path in returned})
     for article in changed:
         connection.execute(
@@ -59,9 +57,7 @@ def write_articles(
 def _existing_ids(connection: Connection, paths: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for chunk in chunked(paths):
-        query = select(articles.c.source_path, articles.c.id).where(
-            articles.c.source_path.in_(chunk)
-        )
+        query = select(articles.c.source_path, articles.c.id).where(articles.c.source_path.in_(chunk))
         found.update({path: row_id for path, row_id in connection.execute(query)})
     return found
 
@@ -86,9 +82,7 @@ def _article_row(article: Article, version: str, now: datetime) -> dict[str, Any
     }
 
 
-def _insert_children(
-    connection: Connection, shared: SharedRows, batch: list[tuple[int, Article]]
-) -> None:
+def _insert_children(connection: Connection, shared: SharedRows, batch: list[tuple[int, Article]]) -> None:
     author_ids, tag_ids = shared.ids(authors), shared.ids(tags)
     category_ids, image_ids, link_ids = (
         shared.ids(categories),

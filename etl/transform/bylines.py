@@ -30,9 +30,7 @@ ROLE_LABELS: dict[str, str] = {
 }
 _LABELS = "|".join(re.escape(label) for label in sorted(ROLE_LABELS, key=len, reverse=True))
 _SEGMENT = re.compile(rf"(?:^|[|｜]\s*)(?P<label>{_LABELS})\s*[：:]\s*")
-_BRACKET_BYLINE = re.compile(
-    r"^【\s*(?P<label>文|作者|撰文|记者)\s*[/／:：]\s*(?P<names>[^】]+)】$"
-)
+_BRACKET_BYLINE = re.compile(r"^【\s*(?P<label>文|作者|撰文|记者)\s*[/／:：]\s*(?P<names>[^】]+)】$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[/|｜、,，;；]|\band\b|和|与)\s*")
 _MARKUP = re.compile(r"[*_`~\\]+")
 MAX_CREDIT_LINE = 200

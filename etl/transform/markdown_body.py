@@ -11,9 +11,7 @@ from markdown_it.token import Token
 from etl.records import BodyFormat
 
 # line breaks are kept (`breaks`): these sources put one credit or date per line
-_PARSER = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(
-    ["table", "strikethrough"]
-)
+_PARSER = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["table", "strikethrough"])
 _HTML_START = re.compile(
     r"\s*<(?:!doctype|html|body|div|p|article|section|img|figure|table|h[1-6]|ul|ol|blockquote"
     r"|span|center|br|a)[\s>/]",

@@ -118,9 +118,7 @@ def upgrade() -> None:
         comment="One row per article file.",
     )
     with op.batch_alter_table("articles", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_articles_published_at"), ["published_at"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_articles_published_at"), ["published_at"], unique=False)
 
     op.create_table(
         "authors",
@@ -134,9 +132,7 @@ def upgrade() -> None:
         "categories",
         sa.Column("id", sa.Integer(), nullable=False, comment="Surrogate key."),
         sa.Column("name", sa.Text(), nullable=False, comment="This level's name, e.g. 头条."),
-        sa.Column(
-            "parent_id", sa.Integer(), nullable=True, comment="Parent category; NULL at the top."
-        ),
+        sa.Column("parent_id", sa.Integer(), nullable=True, comment="Parent category; NULL at the top."),
         sa.Column(
             "path",
             sa.Text(),
@@ -154,9 +150,7 @@ def upgrade() -> None:
     op.create_table(
         "domains",
         sa.Column("id", sa.Integer(), nullable=False, comment="Surrogate key."),
-        sa.Column(
-            "host", sa.Text(), nullable=False, comment="Lower-case host, e.g. www.guancha.cn."
-        ),
+        sa.Column("host", sa.Text(), nullable=False, comment="Lower-case host, e.g. www.guancha.cn."),
         sa.Column(
             "registered_domain",
             sa.Text(),
@@ -168,9 +162,7 @@ def upgrade() -> None:
         comment="Hosts of images and links.",
     )
     with op.batch_alter_table("domains", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_domains_registered_domain"), ["registered_domain"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_domains_registered_domain"), ["registered_domain"], unique=False)
 
     op.create_table(
         "etl_runs",
@@ -193,9 +185,7 @@ def upgrade() -> None:
             nullable=False,
             comment="running, succeeded, partial (some files failed), failed or interrupted.",
         ),
-        sa.Column(
-            "etl_version", sa.String(length=32), nullable=False, comment="Version of etl that ran."
-        ),
+        sa.Column("etl_version", sa.String(length=32), nullable=False, comment="Version of etl that ran."),
         sa.Column(
             "paths",
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
@@ -204,21 +194,15 @@ def upgrade() -> None:
         ),
         sa.Column("files_seen", sa.Integer(), nullable=False, comment="Article files found."),
         sa.Column("articles_inserted", sa.Integer(), nullable=False, comment="New articles."),
-        sa.Column(
-            "articles_updated", sa.Integer(), nullable=False, comment="Changed articles reloaded."
-        ),
+        sa.Column("articles_updated", sa.Integer(), nullable=False, comment="Changed articles reloaded."),
         sa.Column(
             "articles_unchanged",
             sa.Integer(),
             nullable=False,
             comment="Files skipped as unchanged.",
         ),
-        sa.Column(
-            "articles_deleted", sa.Integer(), nullable=False, comment="Articles soft-deleted."
-        ),
-        sa.Column(
-            "files_failed", sa.Integer(), nullable=False, comment="Files recorded in load_errors."
-        ),
+        sa.Column("articles_deleted", sa.Integer(), nullable=False, comment="Articles soft-deleted."),
+        sa.Column("files_failed", sa.Integer(), nullable=False, comment="Files recorded in load_errors."),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_etl_runs")),
         comment="One row per `etl run`.",
     )
@@ -239,8 +223,7 @@ def upgrade() -> None:
             sa.String(length=32),
             nullable=False,
             comment=(
-                "author (front matter), writer, editor, proofreader, translator, reviewer, "
-                "publisher, page."
+                "author (front matter), writer, editor, proofreader, translator, reviewer, publisher, page."
             ),
         ),
         sa.Column(
@@ -262,9 +245,7 @@ def upgrade() -> None:
         comment="Who is credited for an article, and as what.",
     )
     with op.batch_alter_table("article_authors", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_article_authors_author_id"), ["author_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_article_authors_author_id"), ["author_id"], unique=False)
 
     op.create_table(
         "article_categories",
@@ -290,9 +271,7 @@ def upgrade() -> None:
         comment="An article's leaf categories.",
     )
     with op.batch_alter_table("article_categories", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_article_categories_category_id"), ["category_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_article_categories_category_id"), ["category_id"], unique=False)
 
     op.create_table(
         "article_tags",
@@ -321,9 +300,7 @@ def upgrade() -> None:
             nullable=True,
             comment="Host of the URL; NULL for non-web URLs.",
         ),
-        sa.ForeignKeyConstraint(
-            ["domain_id"], ["domains.id"], name=op.f("fk_images_domain_id_domains")
-        ),
+        sa.ForeignKeyConstraint(["domain_id"], ["domains.id"], name=op.f("fk_images_domain_id_domains")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_images")),
         sa.UniqueConstraint("url", name=op.f("uq_images_url")),
         comment="One row per distinct image URL.",
@@ -338,9 +315,7 @@ def upgrade() -> None:
             nullable=True,
             comment="Host of the URL; NULL for mailto: etc.",
         ),
-        sa.ForeignKeyConstraint(
-            ["domain_id"], ["domains.id"], name=op.f("fk_links_domain_id_domains")
-        ),
+        sa.ForeignKeyConstraint(["domain_id"], ["domains.id"], name=op.f("fk_links_domain_id_domains")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_links")),
         sa.UniqueConstraint("url", name=op.f("uq_links_url")),
         comment="One row per distinct link target.",
@@ -350,12 +325,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False, comment="Surrogate key."),
         sa.Column("run_id", sa.Integer(), nullable=False, comment="etl_runs.id"),
         sa.Column("source_path", sa.Text(), nullable=False, comment="The file that failed."),
-        sa.Column(
-            "stage", sa.String(length=16), nullable=False, comment="extract, transform or load."
-        ),
-        sa.Column(
-            "error", sa.Text(), nullable=False, comment="What went wrong, for a person to read."
-        ),
+        sa.Column("stage", sa.String(length=16), nullable=False, comment="extract, transform or load."),
+        sa.Column("error", sa.Text(), nullable=False, comment="What went wrong, for a person to read."),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -377,12 +348,8 @@ def upgrade() -> None:
     op.create_table(
         "article_images",
         sa.Column("article_id", sa.Integer(), nullable=False, comment="The article (articles.id)."),
-        sa.Column(
-            "role", sa.String(length=16), nullable=False, comment="cover, thumbnail or inline."
-        ),
-        sa.Column(
-            "position", sa.Integer(), nullable=False, comment="Order within the role, from 1."
-        ),
+        sa.Column("role", sa.String(length=16), nullable=False, comment="cover, thumbnail or inline."),
+        sa.Column("position", sa.Integer(), nullable=False, comment="Order within the role, from 1."),
         sa.Column("image_id", sa.Integer(), nullable=False, comment="images.id"),
         sa.Column("alt", sa.Text(), nullable=True, comment="alt text."),
         sa.Column("title", sa.Text(), nullable=True, comment="title attribute."),
@@ -400,9 +367,7 @@ def upgrade() -> None:
             name=op.f("fk_article_images_article_id_articles"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["image_id"], ["images.id"], name=op.f("fk_article_images_image_id_images")
-        ),
+        sa.ForeignKeyConstraint(["image_id"], ["images.id"], name=op.f("fk_article_images_image_id_images")),
         sa.PrimaryKeyConstraint("article_id", "role", "position", name=op.f("pk_article_images")),
         comment="Where an image appears in an article.",
     )
@@ -421,9 +386,7 @@ def upgrade() -> None:
             name=op.f("fk_article_links_article_id_articles"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["link_id"], ["links.id"], name=op.f("fk_article_links_link_id_links")
-        ),
+        sa.ForeignKeyConstraint(["link_id"], ["links.id"], name=op.f("fk_article_links_link_id_links")),
         sa.PrimaryKeyConstraint("article_id", "position", name=op.f("pk_article_links")),
         comment="Every link in an article body.",
     )

@@ -1,0 +1,112 @@
+"""The `etl` command as a user meets it: help, defaults, output, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS, Database
+from sqlalchemy.engine import make_url
+
+from etl.cli import cli
+
+SECRET = "Tr0ub4dor-etl-secret"
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((*prefix, name))
+        if isinstance(command, click.Group):
+            found += _commands(command, (*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("path", _commands(cli), ids=" ".join)
+def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    command = cli
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output
+
+
+def test_run_prints_a_summary_and_migrates_first(db: Database) -> None:
+    result = db.load(SEEDS)
+    lines = result.output.splitlines()
+    assert lines[1] == "Found 4 article files in " + str(SEEDS)
+    assert "Migrations applied: (empty database) -> 0001" in lines
+    assert "  files seen                 4" in lines
+    assert "  articles inserted          4" in lines
+    assert "\r" not in result.output  # no progress bar when stdout is not a terminal
+    again = db.load(SEEDS)
+    assert "Schema up to date at revision 0001" in again.output
+    assert "  articles unchanged         4" in again.output
+
+
+def test_run_defaults_to_seeds_and_sqlite_etl_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "seeds").symlink_to(SEEDS)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ETL_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(cli, ["run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Database: sqlite:///etl.db\nFound 4 article files in seeds\n")
+    assert (tmp_path / "etl.db").is_file()
+
+
+def test_run_reads_etl_database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("ETL_DATABASE_URL", f"sqlite:///{target}")
+    result = CliRunner().invoke(cli, ["run", str(SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_password_never_printed_or_stored(db_url: str) -> None:
+    url = make_url(db_url)
+    with_secret = url.set(password=SECRET).render_as_string(hide_password=False)
+    result = CliRunner().invoke(cli, ["run", str(SEEDS), "--db", with_secret])
+    assert result.exit_code == 0, result.output
+    assert SECRET not in result.output
+    assert "***" in result.output
+    db = Database(db_url)
+    assert SECRET not in str(db.rows("SELECT * FROM etl_runs"))
+
+
+def test_unreachable_database_is_one_clear_line() -> None:
+    bad = f"postgresql+psycopg://postgres:{SECRET}@127.0.0.1:1/none"
+    result = CliRunner().invoke(cli, ["run", str(SEEDS), "--db", bad])
+    assert result.exit_code == 1
+    assert "Error: database error: connection failed" in result.output
+    assert "Traceback" not in result.output
+    assert SECRET not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["run", "--db", "mysql://x@y/z"],
+            "Error: unsupported database 'mysql': use sqlite or postgresql",
+        ),
+        (["run", "--db", "not a url"], "Error: cannot parse database URL (from --db)"),
+        (["run", "--timezone", "Mars/Olympus"], "Error: unknown time zone 'Mars/Olympus'"),
+        (["run", "no/such/dir"], "does not exist"),
+    ],
+)
+def test_bad_options_fail_with_a_message(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code in (1, 2)
+    assert message in result.output
+
+
+def test_db_upgrade_and_current(db: Database) -> None:
+    assert "Current revision: (none)" in db.run("db", "current").output
+    assert "Migrated: (empty database) -> 0001" in db.run("db", "upgrade").output
+    assert "Already at head (0001)" in db.run("db", "upgrade").output
+    assert "Current revision: 0001" in db.run("db", "current").output

@@ -1,0 +1,116 @@
+"""HTML and Markdown bodies: images, links, captions, plain text."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from etl.records import LinkRef, RawDocument
+from etl.transform import transform
+from etl.transform.html_body import extract_html
+from etl.transform.markdown_body import plain_inline, render_body
+
+HTML = """<div>
+<p>【文/某网 张三】</p>
+<p>第一段<a href="https://a.com/1">链接一</a>。<script>alert(1)</script><!-- note --></p>
+<p style="text-align:center;">
+<img src="https://a.com/1.png" alt="图一" title="点击" width="530px" height="x"></p>
+<p style="text-align: center"><span>图一</span><span>说明</span></p>
+<figure><img src="https://a.com/2.png"><figcaption>图二说明</figcaption></figure>
+<img alt="no source"><a>no href</a>
+<pre>code  kept</pre>
+</div>"""
+
+
+def _doc(body: str, **metadata: object) -> RawDocument:
+    return RawDocument("x.md", "0" * 64, dict(metadata), body, bool(metadata))
+
+
+def test_html_images_with_captions_and_sizes() -> None:
+    content = extract_html(HTML)
+    assert [(i.url, i.alt, i.title, i.caption, i.width, i.height) for i in content.images] == [
+        ("https://a.com/1.png", "图一", "点击", "图一说明", 530, None),
+        ("https://a.com/2.png", None, None, "图二说明", None, None),
+    ]
+
+
+def test_html_links_and_text() -> None:
+    content = extract_html(HTML)
+    assert content.links == (LinkRef("https://a.com/1", "链接一"),)
+    assert content.text.splitlines() == [
+        "【文/某网 张三】",
+        "第一段链接一。",
+        "图一说明",
+        "图二说明",
+        "no href",
+        "code kept",
+    ]
+    assert "alert" not in content.text
+
+
+def test_markdown_images_and_links_come_from_the_parser() -> None:
+    body = (
+        '# 标题\n\n见[报道](https://a.com/r "t")和<https://b.com/auto>。\n'
+        "![图](https://a.com/i.png)\n\n[ref]: https://c.com/ref\n\n参见[引用][ref]。\n\n"
+        "`[not](a link)`\n"
+    )
+    rendered = render_body(body)
+    assert (rendered.body_format, rendered.first_heading) == ("markdown", "标题")
+    content = extract_html(rendered.html)
+    assert [(lk.url, lk.anchor_text) for lk in content.links] == [
+        ("https://a.com/r", "报道"),
+        ("https://b.com/auto", "https://b.com/auto"),
+        ("https://c.com/ref", "引用"),
+    ]
+    assert [(i.url, i.alt) for i in content.images] == [("https://a.com/i.png", "图")]
+
+
+def test_body_formats() -> None:
+    assert render_body("<div><p>x</p></div>").body_format == "html"
+    assert render_body("Text with <b>html</b> inside").body_format == "mixed"
+    assert render_body("*just* markdown").body_format == "markdown"
+    assert render_body("  \n").body_format == "empty"
+
+
+def test_plain_inline_strips_markup() -> None:
+    assert plain_inline("_我们会给一个书面回复_") == "我们会给一个书面回复"
+    assert plain_inline("a &amp; [b](https://x) **c**") == "a & b c"
+
+
+def test_article_without_front_matter_takes_first_heading_and_resolves_links() -> None:
+    body = "## 标题 *一*\n\n[轉載自GNews](https://gnews.org/1)\n\n[相对](/x) [脚本](javascript:go())"
+    article = transform(_doc(body))
+    assert article.title == "标题 一"
+    assert article.canonical_url == "https://gnews.org/1"
+    assert [lk.url for lk in article.links] == ["https://gnews.org/1", "https://gnews.org/x"]
+
+
+def test_front_matter_fields() -> None:
+    article = transform(
+        _doc(
+            "<p>正文</p>",
+            title="T",
+            date="2022-02-21 22:50:33",
+            categories=[["A", "B"], ["C"]],
+            tags="x, y、z",
+            keywords=["y", "w"],
+            author=["甲", "乙"],
+            cover="/c.png",
+            canonical_url="https://site.org/p/1",
+        ),
+        timezone="Asia/Shanghai",
+    )
+    assert article.categories == (("A", "B"), ("C",))
+    assert article.tags == ("x", "y", "z", "w")
+    assert [(c.name, c.role) for c in article.credits] == [("甲", "author"), ("乙", "author")]
+    assert [(i.url, i.role) for i in article.images] == [("https://site.org/c.png", "cover")]
+    assert article.published is not None
+    assert article.published.value.isoformat() == "2022-02-21T14:50:33+00:00"
+    assert article.front_matter["tags"] == "x, y、z"
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>/=\"' abpimgsrchef#:!-\n*[]()_`")), max_size=200))
+def test_random_markup_never_raises(body: str) -> None:
+    article = transform(_doc(body))
+    assert article.char_count == len(article.body_text)
+    assert article.summary is None or len(article.summary) <= 280

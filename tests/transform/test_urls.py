@@ -1,0 +1,34 @@
+"""URL identity and domains."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.transform.urls import host_of, registered_domain, resolve_url
+
+
+@pytest.mark.parametrize(
+    ("href", "base", "expected"),
+    [
+        ("HTTPS://WWW.Guancha.CN:443/a.png#top", None, "https://www.guancha.cn/a.png"),
+        ("http://example.com:8080", None, "http://example.com:8080/"),
+        ("https://a.com/普京.png", None, "https://a.com/%E6%99%AE%E4%BA%AC.png"),
+        ("https://a.com/%E6%99%AE%E4%BA%AC.png", None, "https://a.com/%E6%99%AE%E4%BA%AC.png"),
+        ("/x/y.html", "https://gnews.org/zh-hans/1/", "https://gnews.org/x/y.html"),
+        ("img/a.png", None, "img/a.png"),
+        ("mailto:editor@example.com", None, "mailto:editor@example.com"),
+        ("javascript:void(0)", None, None),
+        ("#section", None, None),
+        ("   ", None, None),
+    ],
+)
+def test_resolve_url(href: str, base: str | None, expected: str | None) -> None:
+    assert resolve_url(href, base) == expected
+
+
+def test_hosts_and_registered_domains() -> None:
+    assert host_of("https://www.guancha.cn/x") == "www.guancha.cn"
+    assert host_of("mailto:a@b.c") is None
+    assert registered_domain("www.guancha.cn") == "guancha.cn"
+    assert registered_domain("news.yahoo.co.jp") == "yahoo.co.jp"
+    assert registered_domain("127.0.0.1") == "127.0.0.1"

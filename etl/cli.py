@@ -13,7 +13,13 @@ from sqlalchemy.exc import DBAPIError
 from etl import __version__, pipeline
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
-from etl.load import create_load_engine, current_revision, head_revision, upgrade_database
+from etl.load import (
+    MigrationResult,
+    create_load_engine,
+    current_revision,
+    head_revision,
+    upgrade_database,
+)
 from etl.pipeline import RunSummary
 
 EXIT_FILES_FAILED = 1
@@ -74,10 +80,8 @@ def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
     click.echo(f"Database: {settings.safe_database_url}")
     click.echo(f"Found {len(files)} article files in {', '.join(map(str, settings.paths))}")
     try:
-        with click.progressbar(
-            length=len(files), label="Loading", file=sys.stdout if sys.stdout.isatty() else None
-        ) as bar:
-            summary = pipeline.run(settings, files, on_progress=bar.update)
+        with click.progressbar(length=len(files), label="Loading", hidden=not sys.stdout.isatty()) as bar:
+            summary = pipeline.run(settings, files, reporter=_CliReporter(bar.update))
     except KeyboardInterrupt:
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -86,12 +90,21 @@ def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
         sys.exit(EXIT_FILES_FAILED)
 
 
+class _CliReporter:
+    def __init__(self, advance: Callable[[int], Any]) -> None:
+        self.advance = advance
+
+    def migrated(self, result: MigrationResult) -> None:
+        if result.changed:
+            click.echo(f"Migrations applied: {result.before or '(empty database)'} -> {result.after}")
+        else:
+            click.echo(f"Schema up to date at revision {result.after}")
+
+    def advanced(self, files: int) -> None:
+        self.advance(files)
+
+
 def _print_summary(summary: RunSummary) -> None:
-    migration = summary.migration
-    if migration.changed:
-        click.echo(f"Migrations applied: {migration.before or '(empty database)'} -> {migration.after}")
-    else:
-        click.echo(f"Schema up to date at revision {migration.after}")
     click.echo(f"Run {summary.run_id} {summary.status} in {summary.elapsed_s:.2f}s")
     for name, value in summary.counts().items():
         click.echo(f"  {name.replace('_', ' '):<20}{value:>8}")

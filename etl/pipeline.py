@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from etl import __version__
 from etl.config import Settings
@@ -14,7 +14,23 @@ from etl.load import Loader, MigrationResult, create_load_engine, upgrade_databa
 from etl.records import Article, RawDocument, SourceFile
 from etl.transform import transform
 
-ProgressCallback = Callable[[int], None]
+
+class Reporter(Protocol):
+    """What a front end hears during a run; the CLI prints, tests and libraries may ignore it."""
+
+    def migrated(self, result: MigrationResult) -> None: ...
+
+    def advanced(self, files: int) -> None: ...
+
+
+class SilentReporter:
+    def migrated(self, result: MigrationResult) -> None:
+        pass
+
+    def advanced(self, files: int) -> None:
+        pass
+
+
 # errors beyond this many are in load_errors only, not kept in memory for the summary
 MAX_REPORTED_ERRORS = 20
 
@@ -23,7 +39,6 @@ MAX_REPORTED_ERRORS = 20
 class RunSummary:
     run_id: int
     database: str
-    migration: MigrationResult
     files_seen: int = 0
     articles_inserted: int = 0
     articles_updated: int = 0
@@ -56,7 +71,7 @@ def discover(settings: Settings) -> list[SourceFile]:
 def run(
     settings: Settings,
     files: list[SourceFile],
-    on_progress: ProgressCallback | None = None,
+    reporter: Reporter | None = None,
 ) -> RunSummary:
     """Migrate the database, then load `files`; a bad file is recorded and the run goes on.
 
@@ -65,14 +80,15 @@ def run(
         sqlalchemy.exc.DBAPIError: when the database itself fails; the run is marked `failed`.
     """
     started = time.monotonic()
+    reporter = reporter or SilentReporter()
     engine = create_load_engine(settings.database_url)
     try:
-        migration = upgrade_database(engine)
+        reporter.migrated(upgrade_database(engine))
         loader = Loader(engine, __version__)
         run_id = loader.start_run([str(p) for p in settings.paths])
-        summary = RunSummary(run_id=run_id, database=settings.safe_database_url, migration=migration)
+        summary = RunSummary(run_id=run_id, database=settings.safe_database_url)
         try:
-            _load_files(settings, files, loader, summary, on_progress or (lambda _n: None))
+            _load_files(settings, files, loader, summary, reporter)
         except KeyboardInterrupt:
             loader.finish_run("interrupted", summary.counts())
             raise
@@ -91,7 +107,7 @@ def _load_files(
     files: list[SourceFile],
     loader: Loader,
     summary: RunSummary,
-    on_progress: ProgressCallback,
+    reporter: Reporter,
 ) -> None:
     known = loader.known_articles()
     batch: list[Article] = []
@@ -107,7 +123,7 @@ def _load_files(
             _fail(loader, summary, error)
         if len(batch) >= settings.batch_size:
             _flush(loader, summary, batch)
-        on_progress(1)
+        reporter.advanced(1)
     _flush(loader, summary, batch)
 
 

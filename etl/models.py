@@ -253,6 +253,13 @@ etl_runs = Table(
     Column("articles_unchanged", Integer, nullable=False, comment="Files skipped as unchanged."),
     Column("articles_deleted", Integer, nullable=False, comment="Articles soft-deleted."),
     Column("files_failed", Integer, nullable=False, comment="Files recorded in load_errors."),
+    Column(
+        "files_skipped",
+        Integer,
+        nullable=False,
+        server_default="0",
+        comment="Files that are not articles (placeholders, index pages), listed in skipped_files.",
+    ),
     comment="One row per `etl run`.",
 )
 
@@ -273,3 +280,15 @@ load_errors = Table(
     comment="Files that could not be loaded, and why.",
 )
 Index(None, load_errors.c.run_id)
+
+skipped_files = Table(
+    "skipped_files",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("run_id", ForeignKey("etl_runs.id", ondelete="CASCADE"), nullable=False, comment="etl_runs.id"),
+    Column("source_path", Text, nullable=False, comment="The file that was skipped."),
+    Column("reason", Text, nullable=False, comment="Why it is not an article."),
+    Column("created_at", UTCDateTime, nullable=False, comment="When (UTC)."),
+    comment="Files seen but not loaded because they are not articles, and why.",
+)
+Index(None, skipped_files.c.run_id)

@@ -45,6 +45,7 @@ class RunSummary:
     articles_unchanged: int = 0
     articles_deleted: int = 0
     files_failed: int = 0
+    files_skipped: int = 0
     elapsed_s: float = 0.0
     errors: list[FileError] = field(default_factory=list)
 
@@ -60,6 +61,7 @@ class RunSummary:
             "articles_unchanged": self.articles_unchanged,
             "articles_deleted": self.articles_deleted,
             "files_failed": self.files_failed,
+            "files_skipped": self.files_skipped,
         }
 
 
@@ -118,7 +120,12 @@ def _load_files(
             if known.get(doc.source_path) == (doc.content_sha256, __version__):
                 summary.articles_unchanged += 1
             else:
-                batch.append(_transform(doc, settings.timezone))
+                article = _transform(doc, settings.timezone)
+                if article.skip_reason:
+                    summary.files_skipped += 1
+                    summary.articles_deleted += loader.record_skip(article.source_path, article.skip_reason)
+                else:
+                    batch.append(article)
         except FileError as error:
             _fail(loader, summary, error)
         if len(batch) >= settings.batch_size:

@@ -77,6 +77,7 @@ class Article:
     tags: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
     links: tuple[LinkRef, ...] = ()
+    skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
 
     @property
     def char_count(self) -> int:

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, create_engine, pool
 
 from etl.config import resolve_database_url
 from etl.models import metadata
+from etl.types import UTCDateTime
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -18,12 +19,20 @@ def _url() -> str:
     return resolve_database_url(None).render_as_string(hide_password=False)
 
 
+def _render_item(kind: str, obj: object, _autogen_context: object) -> str | bool:
+    # migrations stay free of etl imports: UTCDateTime is a timestamptz / DATETIME underneath
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _configure(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
 
 

@@ -67,6 +67,11 @@ class Loader:
         with self.engine.begin() as connection:
             runs.record_error(connection, self._current_run(), error)
 
+    def record_skip(self, source_path: str, reason: str) -> int:
+        """Record a file that is not an article; returns how many loaded articles it retired."""
+        with self.engine.begin() as connection:
+            return runs.record_skip(connection, self._current_run(), source_path, reason)
+
     def finish_run(self, status: str, counts: dict[str, Any]) -> None:
         with self.engine.begin() as connection:
             runs.finish_run(connection, self._current_run(), status, counts)

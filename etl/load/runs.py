@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from etl.errors import FileError
-from etl.models import articles, etl_runs, load_errors
+from etl.models import articles, etl_runs, load_errors, skipped_files
 
 COUNTERS = (
     "files_seen",
@@ -18,6 +18,7 @@ COUNTERS = (
     "articles_unchanged",
     "articles_deleted",
     "files_failed",
+    "files_skipped",
 )
 
 
@@ -50,6 +51,21 @@ def record_error(connection: Connection, run_id: int, error: FileError) -> None:
             "created_at": now_utc(),
         },
     )
+
+
+def record_skip(connection: Connection, run_id: int, source_path: str, reason: str) -> int:
+    """Note the skip, and retire an article loaded from this file by an earlier etl; 1 if one was."""
+    now = now_utc()
+    connection.execute(
+        insert(skipped_files),
+        {"run_id": run_id, "source_path": source_path, "reason": reason, "created_at": now},
+    )
+    retired = connection.execute(
+        update(articles)
+        .where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
+        .values(deleted_at=now, updated_at=now)
+    )
+    return retired.rowcount
 
 
 def known_articles(connection: Connection) -> dict[str, tuple[str, str]]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from typing import Any
 
 from etl.errors import TransformError
 from etl.records import Article, Credit, ImageRef, LinkRef, PublishedDate, RawDocument
-from etl.transform.bylines import find_credits
-from etl.transform.dates import parse_date, parse_date_line
+from etl.transform.bylines import read_credits
+from etl.transform.classify import skip_reason
+from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
 from etl.transform.front_matter import (
     CANONICAL_KEYS,
     COVER_KEYS,
@@ -22,16 +23,19 @@ from etl.transform.front_matter import (
 )
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.markdown_body import plain_inline, render_body
+from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
 from etl.transform.summary import build_summary
 from etl.transform.urls import resolve_url
 
-# anchor text of the link to the original article in re-posts
-_SOURCE_ANCHOR = re.compile(r"^\s*(轉載自|转载自|轉發自|转发自|原文链接|原文|来源|Source)", re.I)
 MAX_LINKED_SHARE = 0.5
 
 
 def transform(doc: RawDocument, timezone: str = "UTC") -> Article:
-    """Build the Article record tree; raises TransformError when the document cannot be used."""
+    """Build the Article record tree; raises TransformError when the document cannot be used.
+
+    An article with `skip_reason` set is not an article (a placeholder, an index page): the
+    pipeline counts and records it instead of loading it.
+    """
     try:
         return _transform(doc, timezone)
     except RecursionError:
@@ -43,57 +47,69 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
     rendered = render_body(doc.body)
     content = extract_html(rendered.html)
     canonical = _canonical_url(meta, content.links)
-    body_credits, prose = _split_credits(content.paragraphs)
-    title = as_text(meta.get("title"))
-    return Article(
+    # relative links in HTML posts (Hexo RSS) are relative to the original page; in Markdown
+    # archives they point inside the archive, so they stay as written
+    base = canonical if rendered.body_format == "html" else None
+    body = read_credits([p.text for p in content.paragraphs])
+    prose = [p for i, p in enumerate(content.paragraphs) if i not in body.credit_lines]
+    date_line = find_date_line(content.code_spans)
+    stated_title = as_text(meta.get("title"))
+    title = plain_inline(stated_title) if stated_title else rendered.first_heading
+    publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
+    published = _published(
+        doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
+    )
+    article = Article(
         source_path=doc.source_path,
         content_sha256=doc.content_sha256,
-        title=plain_inline(title) if title else rendered.first_heading,
-        published=_published(meta, prose, timezone),
+        title=title or None,
+        published=published,
         body_format=rendered.body_format,
         body_html=rendered.html,
         body_text=content.text,
         summary=build_summary(p.text for p in prose if p.linked_share < MAX_LINKED_SHARE),
         canonical_url=canonical,
         front_matter=to_json(meta),
-        credits=_credits(meta, body_credits),
+        credits=_credits(meta, publisher + body.credits),
         categories=category_paths(first_value(meta, ("categories", "category"))),
         tags=tuple(_tags(meta)),
-        images=tuple(_images(meta, content, canonical)),
-        links=tuple(_links(content.links, canonical)),
+        images=tuple(_images(meta, content, base)),
+        links=tuple(_links(content.links, base)),
     )
+    reason = skip_reason(article, tuple(prose))
+    return article if reason is None else replace(article, skip_reason=reason)
 
 
-def _split_credits(paragraphs: tuple[Paragraph, ...]) -> tuple[list[Credit], list[Paragraph]]:
-    credits: list[Credit] = []
-    prose: list[Paragraph] = []
-    for paragraph in paragraphs:
-        found = find_credits(paragraph.text)
-        if found:
-            credits.extend(found)
-        else:
-            prose.append(paragraph)
-    return credits, prose
+def _credits(meta: dict[str, Any], found: tuple[Credit, ...]) -> tuple[Credit, ...]:
+    stated = tuple(Credit(name, "author") for name in as_names(first_value(meta, ("author", "authors"))))
+    return tuple(dict.fromkeys(stated + found))
 
 
-def _credits(meta: dict[str, Any], body_credits: list[Credit]) -> tuple[Credit, ...]:
-    stated = [Credit(name, "author") for name in as_names(first_value(meta, ("author", "authors")))]
-    unique: list[Credit] = []
-    for credit in stated + body_credits:
-        if credit not in unique:
-            unique.append(credit)
-    return tuple(unique)
-
-
-def _published(meta: dict[str, Any], prose: list[Paragraph], timezone: str) -> PublishedDate | None:
-    stated = first_value(meta, DATE_KEYS)
+def _published(
+    doc: RawDocument,
+    prose: list[Paragraph],
+    title: str | None,
+    date_line: PublishedDate | None,
+    credited_date: str | None,
+    timezone: str,
+) -> PublishedDate | None:
+    """Front matter date, else the re-post date line, else a dated line in the body, else the title
+    or the file name."""
+    stated = first_value(doc.metadata, DATE_KEYS)
     if stated is not None:
         return parse_date(stated, timezone)
+    if date_line is not None:
+        return date_line
+    if credited_date:
+        found = parse_date(credited_date, timezone)
+        if found:
+            return found
     for paragraph in prose:
         found = parse_date_line(paragraph.text, timezone)
         if found:
             return found
-    return None
+    from_title = find_cjk_date(title, timezone) if title else None
+    return from_title or date_from_file_name(doc.source_path, timezone)
 
 
 def _canonical_url(meta: dict[str, Any], links: tuple[LinkRef, ...]) -> str | None:
@@ -101,7 +117,7 @@ def _canonical_url(meta: dict[str, Any], links: tuple[LinkRef, ...]) -> str | No
     if stated and stated.lower().startswith(("http://", "https://")):
         return resolve_url(stated)
     for link in links:
-        if _SOURCE_ANCHOR.match(link.anchor_text):
+        if SOURCE_ANCHOR.match(link.anchor_text):
             url = resolve_url(link.url)
             if url and url.startswith(("http://", "https://")):
                 return url

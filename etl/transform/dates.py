@@ -14,6 +14,7 @@ _CJK_DATE = re.compile(
     r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?"
     r"(?:\s*(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{1,2})\s*分?)?"
 )
+_ENGLISH_DATE = re.compile(r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}")
 _NOT_A_DATE = frozenset({"", "invalid date", "null", "none", "n/a", "unknown"})
 # two different defaults reveal which fields dateutil filled in by itself
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
@@ -40,6 +41,12 @@ def parse_date(value: object, timezone: str = "UTC") -> PublishedDate | None:
     if cjk:
         return _from_cjk(cjk, zone)
     return _from_dateutil(text, zone)
+
+
+def find_cjk_date(text: str, timezone: str = "UTC") -> PublishedDate | None:
+    """The first `2019年7月27日`-style date inside a longer text, such as a title."""
+    match = _CJK_DATE.search(text)
+    return _from_cjk(match, ZoneInfo(timezone)) if match else None
 
 
 def _from_cjk(match: re.Match[str], zone: tzinfo) -> PublishedDate | None:
@@ -97,6 +104,11 @@ def _to_utc(moment: datetime, zone: tzinfo, precision: str) -> PublishedDate | N
 
 
 def parse_date_line(line: str, timezone: str = "UTC") -> PublishedDate | None:
-    """A date only when the whole line is one (`2021年12月31日`), as at the end of GNews posts."""
-    match = _CJK_DATE.fullmatch(line.strip(" \t\u3000*_`"))
-    return _from_cjk(match, ZoneInfo(timezone)) if match else None
+    """A date only when the whole line is one: `2021年12月31日` (GNews), `May 22, 2024` (court)."""
+    text = line.strip(" \t\u3000*_`")
+    match = _CJK_DATE.fullmatch(text)
+    if match:
+        return _from_cjk(match, ZoneInfo(timezone))
+    if _ENGLISH_DATE.fullmatch(text):
+        return _from_dateutil(text, ZoneInfo(timezone))
+    return None

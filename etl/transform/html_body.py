@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4.element import PreformattedString
 
 from etl.records import ImageRef, LinkRef
 
-BLOCK_TAGS = (
-    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
-    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "nav", "ol", "p", "pre", "section", "table", "tr", "td", "th", "ul", "br",
+BLOCK_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "div", "dl",
+        "dt", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+        "thead", "tfoot", "tr", "td", "th", "ul",
+    }
 )  # fmt: skip
-DROPPED_TAGS = ("script", "style", "noscript", "template", "iframe", "object")
-# private-use characters mark block edges and link spans inside the flattened text
-_BREAK, _LINK_START, _LINK_END = "\ue000", "\ue001", "\ue002"
-_MARKERS = re.compile("[\ue000-\ue002]")
+DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "head", "title"})
+NAVIGATION_TAGS = frozenset({"a", "code"})
+# zero-width characters carry no text; BOMs inside text are debris from concatenated files
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(\d{1,6})(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 MAX_CAPTION = 200
@@ -34,25 +38,107 @@ class BodyContent:
     paragraphs: tuple[Paragraph, ...]
     images: tuple[ImageRef, ...]
     links: tuple[LinkRef, ...]
+    code_spans: tuple[str, ...]
 
     @property
     def text(self) -> str:
         return "\n".join(p.text for p in self.paragraphs)
 
 
+@dataclass(frozen=True)
+class _Context:
+    block: Tag | None
+    linked: bool
+    preformatted: bool
+    dropped: bool
+
+
 def extract_html(html: str) -> BodyContent:
-    """Parse HTML once and take its inline images, links and paragraphs, in document order."""
-    soup = BeautifulSoup(_MARKERS.sub("", html), "lxml")
-    for tag in soup.find_all(DROPPED_TAGS):
-        tag.decompose()
-    for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
-        comment.extract()
-    images = tuple(_image(img) for img in soup.find_all("img") if img.get("src"))
-    links = tuple(
-        LinkRef(url=str(a["href"]), anchor_text=" ".join(a.get_text().split()))
-        for a in soup.find_all("a", href=True)
-    )
-    return BodyContent(paragraphs=_paragraphs(soup), images=images, links=links)
+    """Parse HTML once and take its images, links, inline code and paragraphs in document order."""
+    soup = BeautifulSoup(html, "lxml")
+    images: list[ImageRef] = []
+    links: list[LinkRef] = []
+    code_spans: list[str] = []
+    text = _TextCollector()
+    for node in soup.descendants:
+        if isinstance(node, Tag):
+            if node.name == "br":
+                text.break_line()
+            elif node.name in ("img", "a", "code") and not _context(node).dropped:
+                _collect(node, images, links, code_spans)
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            context = _context(node)
+            if not context.dropped:
+                text.add(str(node), context)
+    return BodyContent(text.paragraphs(), tuple(images), tuple(links), tuple(code_spans))
+
+
+def _collect(tag: Tag, images: list[ImageRef], links: list[LinkRef], code_spans: list[str]) -> None:
+    if tag.name == "img" and tag.get("src"):
+        images.append(_image(tag))
+    elif tag.name == "a" and tag.get("href"):
+        links.append(LinkRef(url=str(tag["href"]), anchor_text=_squash(tag.get_text())))
+    elif tag.name == "code" and not (tag.parent and tag.parent.name == "pre"):
+        code_spans.append(_squash(tag.get_text()))
+
+
+def _context(node: PageElement) -> _Context:
+    block = None
+    linked = preformatted = False
+    parent = node.parent
+    while parent is not None:
+        name = parent.name
+        if name in DROPPED_TAGS:
+            return _Context(None, False, False, True)
+        if name in NAVIGATION_TAGS and block is None:
+            linked = True
+        if name == "pre":
+            preformatted = True
+        if block is None and name in BLOCK_TAGS:
+            block = parent
+        parent = parent.parent
+    return _Context(block, linked, preformatted, False)
+
+
+class _TextCollector:
+    """Joins text nodes into paragraphs: a new block element or a `<br>` starts a new one."""
+
+    def __init__(self) -> None:
+        self._done: list[Paragraph] = []
+        self._parts: list[tuple[str, bool]] = []
+        self._block: object = None
+
+    def add(self, text: str, context: _Context) -> None:
+        if context.block is not self._block:
+            self.break_line()
+            self._block = context.block
+        if context.preformatted:
+            lines = text.split("\n")
+            for index, line in enumerate(lines):
+                if index:
+                    self._flush()
+                self._parts.append((line, context.linked))
+            return
+        self._parts.append((text, context.linked))
+
+    def break_line(self) -> None:
+        self._flush()
+        self._block = object()  # whatever comes next starts afresh
+
+    def paragraphs(self) -> tuple[Paragraph, ...]:
+        self._flush()
+        return tuple(self._done)
+
+    def _flush(self) -> None:
+        text = _squash("".join(part for part, _ in self._parts))
+        if text:
+            linked = sum(len(_squash(part)) for part, is_linked in self._parts if is_linked)
+            self._done.append(Paragraph(text, min(1.0, linked / len(text))))
+        self._parts = []
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def _image(img: Tag) -> ImageRef:
@@ -71,8 +157,7 @@ def _attribute(tag: Tag, name: str) -> str | None:
     value = tag.get(name)
     if isinstance(value, list):
         value = " ".join(value)
-    text = " ".join(value.split()) if value else ""
-    return text or None
+    return _squash(value) or None if value else None
 
 
 def _dimension(value: object) -> int | None:
@@ -85,7 +170,7 @@ def _caption(img: Tag) -> str | None:
     figure = img.find_parent("figure")
     if figure is not None:
         caption = figure.find("figcaption")
-        return _caption_text(caption) if caption is not None else None
+        return _caption_text(caption) if isinstance(caption, Tag) else None
     holder = img.find_parent("p") or img
     following = holder.find_next_sibling()
     if not isinstance(following, Tag) or following.name not in ("p", "div", "center"):
@@ -99,25 +184,5 @@ def _caption(img: Tag) -> str | None:
 
 
 def _caption_text(tag: Tag) -> str | None:
-    text = " ".join(tag.get_text().split())
+    text = _squash(tag.get_text())
     return text if 0 < len(text) <= MAX_CAPTION else None
-
-
-def _paragraphs(soup: BeautifulSoup) -> tuple[Paragraph, ...]:
-    for tag in soup.find_all(("a", "code")):
-        if tag.find_parent("pre") is None:
-            tag.insert(0, _LINK_START)
-            tag.append(_LINK_END)
-    for tag in soup.find_all(BLOCK_TAGS):
-        tag.insert_before(_BREAK)
-        tag.insert_after(_BREAK)
-    paragraphs = []
-    for chunk in soup.get_text().split(_BREAK):
-        text = " ".join(chunk.split())
-        if not text:
-            continue
-        linked = sum(len(span) for span in re.findall(f"{_LINK_START}(.*?){_LINK_END}", text))
-        plain = _MARKERS.sub("", text).strip()
-        if plain:
-            paragraphs.append(Paragraph(plain, min(1.0, linked / len(plain))))
-    return tuple(paragraphs)

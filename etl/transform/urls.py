@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import tldextract
+from yarl import URL
 
 _DROPPED_SCHEMES = frozenset({"javascript", "vbscript", "about"})
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21}
-# characters left alone when percent-encoding: reserved ones, and `%` so existing escapes stay
-_SAFE_PATH = "/%:@!$&'()*+,;=-._~"
-_SAFE_QUERY = _SAFE_PATH + "?"
+_WEB_SCHEMES = frozenset({"http", "https", "ftp"})
+# browsers drop tabs and line breaks inside URLs (WHATWG URL standard)
+_URL_NOISE = str.maketrans("", "", "\t\n\r")
 # the Public Suffix List snapshot shipped inside tldextract: no network at run time
 _SUFFIXES = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
@@ -20,55 +19,48 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
     """An absolute, normalised URL for `href`, or None when it points nowhere useful.
 
     Relative references are resolved against `base` when there is one and kept as given
-    otherwise; `javascript:` and bare `#fragment` references are dropped.
+    otherwise; `javascript:` and bare `#fragment` references are dropped; a URL too broken
+    to parse is kept as written, so nothing is lost.
     """
-    if not href:
-        return None
-    href = "".join(href.split())
+    href = (href or "").translate(_URL_NOISE).strip()
     if not href or href.startswith("#"):
         return None
     try:
-        parts = urlsplit(href)
-    except ValueError:
+        url = URL(href)
+    except (ValueError, TypeError):
         return href
-    scheme = parts.scheme.lower()
-    if scheme in _DROPPED_SCHEMES:
+    if url.scheme.lower() in _DROPPED_SCHEMES:
         return None
-    if not scheme and base:
-        return resolve_url(urljoin(base, href))
-    return normalise_url(href)
+    if not url.scheme:
+        if not base:
+            return href
+        try:
+            url = URL(base).join(url)
+        except (ValueError, TypeError):
+            return href
+    return normalise_url(url)
 
 
-def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, percent-encode the path, drop the default port and fragment.
+def normalise_url(url: URL) -> str:
+    """yarl's canonical form without the fragment.
 
-    The same link written with raw or escaped non-ASCII characters becomes one string.
+    Lower-case scheme and host, IDN hosts as punycode, non-ASCII percent-encoded, default port
+    dropped: the same link written three ways becomes one string.
     """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https", "ftp") or not parts.hostname:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, ""))
-    host = parts.hostname.lower()
-    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
-    path = quote(parts.path, safe=_SAFE_PATH) or "/"
-    return urlunsplit((scheme, netloc, path, quote(parts.query, safe=_SAFE_QUERY), ""))
+    if url.scheme in _WEB_SCHEMES and url.raw_path in ("", "/"):
+        url = url.with_path("/")
+    return str(url.with_fragment(None))
 
 
 def host_of(url: str) -> str | None:
-    """The lower-case host of a web URL; None for mailto:, data: and relative references."""
+    """The lower-case (punycode) host of a web URL; None for mailto:, data: and relative references."""
     try:
-        parts = urlsplit(url)
-    except ValueError:
+        parsed = URL(url)
+    except (ValueError, TypeError):
         return None
-    if parts.scheme.lower() not in ("http", "https", "ftp"):
+    if parsed.scheme not in _WEB_SCHEMES:
         return None
-    return parts.hostname or None
+    return parsed.raw_host or None
 
 
 @lru_cache(maxsize=65536)

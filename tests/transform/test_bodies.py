@@ -82,7 +82,17 @@ def test_article_without_front_matter_takes_first_heading_and_resolves_links() -
     article = transform(_doc(body))
     assert article.title == "标题 一"
     assert article.canonical_url == "https://gnews.org/1"
-    assert [lk.url for lk in article.links] == ["https://gnews.org/1", "https://gnews.org/x"]
+    # relative links in a Markdown archive point inside the archive: kept as written
+    assert [lk.url for lk in article.links] == ["https://gnews.org/1", "/x"]
+
+
+def test_html_relative_urls_resolve_against_the_canonical_url() -> None:
+    body = '<p><a href="/p/2">next</a><a href="mailto:ed@site.org">mail</a><img src="i.png"></p>'
+    article = transform(_doc(body, canonical_url="https://site.org/p/1"))
+    assert [lk.url for lk in article.links] == ["https://site.org/p/2", "mailto:ed@site.org"]
+    assert [i.url for i in article.images] == ["https://site.org/p/i.png"]
+    plain = transform(_doc(body))
+    assert [lk.url for lk in plain.links] == ["/p/2", "mailto:ed@site.org"]
 
 
 def test_front_matter_fields() -> None:

@@ -16,6 +16,10 @@ from etl.transform.urls import host_of, registered_domain, resolve_url
         ("https://a.com/%E6%99%AE%E4%BA%AC.png", None, "https://a.com/%E6%99%AE%E4%BA%AC.png"),
         ("/x/y.html", "https://gnews.org/zh-hans/1/", "https://gnews.org/x/y.html"),
         ("img/a.png", None, "img/a.png"),
+        ("https://пример.рф/путь", None, "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C"),
+        ("HTTPS://Example.com:443", None, "https://example.com/"),
+        ("http://[bad", None, "http://[bad"),
+        ("//cdn.example.com/a.png", "https://site.org/p/1", "https://cdn.example.com/a.png"),
         ("mailto:editor@example.com", None, "mailto:editor@example.com"),
         ("javascript:void(0)", None, None),
         ("#section", None, None),
@@ -29,6 +33,8 @@ def test_resolve_url(href: str, base: str | None, expected: str | None) -> None:
 def test_hosts_and_registered_domains() -> None:
     assert host_of("https://www.guancha.cn/x") == "www.guancha.cn"
     assert host_of("mailto:a@b.c") is None
+    assert host_of("https://пример.рф/") == "xn--e1afmkfd.xn--p1ai"
+    assert registered_domain("xn--e1afmkfd.xn--p1ai") == "xn--e1afmkfd.xn--p1ai"
     assert registered_domain("www.guancha.cn") == "guancha.cn"
     assert registered_domain("news.yahoo.co.jp") == "yahoo.co.jp"
     assert registered_domain("127.0.0.1") == "127.0.0.1"

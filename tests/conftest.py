@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+BACKENDS = ["sqlite", "postgres"]
 POSTGRES_URL = os.environ.get(
     "ETL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -45,11 +47,11 @@ def postgres_admin_url() -> URL:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database on each backend, as a URL string for `--db`."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'etl.db'}"
+@contextmanager
+def fresh_database(request: pytest.FixtureRequest, backend: str, folder: Path) -> Iterator[str]:
+    """An empty database on `backend`, as a URL string for `--db`; dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'etl.db'}"
         return
     admin = request.getfixturevalue("postgres_admin_url")
     name = f"etl_test_{uuid.uuid4().hex[:12]}"
@@ -62,6 +64,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database on each backend."""
+    with fresh_database(request, request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import GOLDEN, SEEDS, Database
 
-SEED_NAMES = sorted(p.stem for p in GOLDEN.glob("*.json"))
+SEED_GOLDEN = GOLDEN / "seeds"
+SEED_NAMES = sorted(p.stem for p in SEED_GOLDEN.glob("*.json"))
 
 
 def test_every_seed_has_a_golden_file() -> None:
@@ -22,7 +23,7 @@ def seeded(db: Database) -> Database:
 
 @pytest.mark.parametrize("seed", SEED_NAMES)
 def test_seed_matches_golden(seeded: Database, seed: str) -> None:
-    expected = json.loads((GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
+    expected = json.loads((SEED_GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
     db = seeded
     (article_id, title, published, precision, body_format, canonical, summary, front_matter) = db.rows(
         "SELECT id, title, published_at, published_precision, body_format, canonical_url, summary,"

@@ -67,7 +67,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         body_format=rendered.body_format,
         body_html=rendered.html,
         body_text=content.text,
-        summary=build_summary(p.text for p in prose if p.linked_share < MAX_LINKED_SHARE),
+        summary=build_summary(p.text for p in prose if p.linked_share < MAX_LINKED_SHARE and p.text != title),
         canonical_url=canonical,
         front_matter=to_json(meta),
         credits=_credits(meta, publisher + body.credits),

@@ -46,7 +46,7 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:[/|｜、,，;；]|\band\b)\s*")
 _MARKUP = re.compile(r"[*_`~\\]+")
 # a value with sentence punctuation is speech (`翻译：我能澄清一下吗？`), not a name
 _PROSE = re.compile(r"[。？！?!…]")
-_AFFILIATION = re.compile(r"^[^：:]{1,30}[：:]\s*")
+_AFFILIATION = re.compile(r"^[^：:；]{1,30}[：:；]\s*")
 MAX_CREDIT_LINE = 200
 MAX_NAME = 40
 

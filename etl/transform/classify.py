@@ -14,9 +14,9 @@ LINK_ONLY = 0.95
 def skip_reason(article: Article, paragraphs: tuple[Paragraph, ...]) -> str | None:
     """Why this document should not become an article, or None when it should."""
     prose = [p for p in paragraphs if p.linked_share < LINK_ONLY]
-    if not article.title and not prose and not article.images:
-        return "placeholder: no title and no text besides its source link"
     link_only = len(paragraphs) - len(prose)
     if len(article.links) >= INDEX_MIN_LINKS and link_only >= INDEX_LINK_PARAGRAPH_SHARE * len(paragraphs):
         return f"index page: {link_only} of its {len(paragraphs)} paragraphs are links"
+    if not article.title and not prose and not article.images:
+        return "placeholder: no title and no text besides its source link"
     return None

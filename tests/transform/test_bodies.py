@@ -124,3 +124,67 @@ def test_random_markup_never_raises(body: str) -> None:
     article = transform(_doc(body))
     assert article.char_count == len(article.body_text)
     assert article.summary is None or len(article.summary) <= 280
+
+
+def test_html_structure_becomes_lines() -> None:
+    html = (
+        '<p>一<br>二</p><pre>line 1\nline 2</pre><a href="https://a.com/p"><img src="https://a.com/i.png"></a>'
+        "<style>p{}</style><p>尾\u200b巴&nbsp;x</p>"
+    )
+    content = extract_html(html)
+    assert content.text.splitlines() == ["一", "二", "line 1", "line 2", "尾巴 x"]
+    assert [i.url for i in content.images] == ["https://a.com/i.png"]
+    assert [(lk.url, lk.anchor_text) for lk in content.links] == [("https://a.com/p", "")]
+
+
+def test_gnews_markdown_quirks() -> None:
+    body = (
+        "[[zh:美国]]总统说&#39;好&#39; &bull; 完\r\n\r\n"
+        '![class=](https://a.com/图.png "class=")\r\n\r\n'
+        "[![](https://a.com/small.png)](https://a.com/big.png)\n"
+    )
+    article = transform(_doc(body.replace("\r\n", "\n")))
+    assert article.body_text.splitlines()[0] == "美国总统说'好' • 完"
+    assert [(i.url, i.alt, i.title) for i in article.images] == [
+        ("https://a.com/%E5%9B%BE.png", "class=", "class="),
+        ("https://a.com/small.png", None, None),
+    ]
+    assert [lk.url for lk in article.links] == ["https://a.com/big.png"]
+
+
+def test_gnews_date_line_gives_date_publisher_and_canonical_url() -> None:
+    body = (
+        "###  [:house:返回](README.md)\n---\n\n\n## 标题\n"
+        "`4/2/2024 12:25 PM UTC 喜马拉雅农场新西兰站` [轉載自GNews](https://gnews.org/articles/2444188)\n\n正文。"
+    )
+    article = transform(_doc(body))
+    assert article.title == "标题"
+    assert article.published is not None
+    assert (article.published.value.isoformat(), article.published.precision) == (
+        "2024-04-02T12:25:00+00:00",
+        "minute",
+    )
+    assert [(c.name, c.role) for c in article.credits] == [("喜马拉雅农场新西兰站", "publisher")]
+    assert article.canonical_url == "https://gnews.org/articles/2444188"
+    assert [lk.url for lk in article.links] == ["README.md", "https://gnews.org/articles/2444188"]
+
+
+def test_dates_fall_back_to_title_then_file_name() -> None:
+    from_title = transform(
+        RawDocument("x/20190101-1.md", "0" * 64, {}, "## 2023年03月05日直播\n\n正文", False)
+    )
+    assert from_title.published is not None
+    assert from_title.published.value.date().isoformat() == "2023-03-05"
+    from_name = transform(RawDocument("t/2019/07/20190727-5.md", "0" * 64, {}, "## 直播\n\n正文", False))
+    assert from_name.published is not None
+    assert from_name.published.value.date().isoformat() == "2019-07-27"
+    placeholder = transform(RawDocument("t/1969/12/19691231-5.md", "0" * 64, {}, "## 直播\n\n正文", False))
+    assert placeholder.published is None
+
+
+def test_placeholders_and_index_pages_are_skipped() -> None:
+    stub = transform(_doc("## \n[轉載自GNews](https://gnews.org/ThreadView/0)\n\n\n"))
+    assert stub.skip_reason == "placeholder: no title and no text besides its source link"
+    index = transform(_doc("\n\n".join(f"#### [第{n}篇](/content/{n}.md)" for n in range(12))))
+    assert index.skip_reason == "index page: 12 of its 12 paragraphs are links"
+    assert transform(_doc("## 正文\n\n一段话。")).skip_reason is None

@@ -73,3 +73,20 @@ def test_bad_file_is_recorded_and_the_rest_load(db: Database, seeds_copy: Path) 
     assert errors[0][2].startswith("front matter cannot be parsed:")
     assert errors[1][2] == "not valid UTF-8: byte 0xe9 at offset 3"
     assert db.rows("SELECT status, files_seen, files_failed FROM etl_runs") == [("partial", 6, 2)]
+
+
+def test_file_that_became_a_placeholder_retires_its_article(db: Database, tmp_path: Path) -> None:
+    post = tmp_path / "in" / "post.md"
+    post.parent.mkdir()
+    post.write_text("## 标题\n\n正文。\n", encoding="utf-8")
+    db.load(post.parent)
+    post.write_text("## \n[轉載自GNews](https://gnews.org/ThreadView/0)\n", encoding="utf-8")
+    result = db.load(post.parent)
+    assert "  files skipped              1" in result.output
+    assert db.rows("SELECT title, deleted_at IS NOT NULL FROM articles") == [("标题", True)]
+    assert db.rows(
+        "SELECT files_seen, articles_deleted, files_skipped FROM etl_runs ORDER BY id DESC LIMIT 1"
+    ) == [(1, 1, 1)]
+    assert db.rows("SELECT source_path, reason FROM skipped_files") == [
+        ("post.md", "placeholder: no title and no text besides its source link")
+    ]

@@ -64,8 +64,17 @@ def cli() -> None:
     metavar="ZONE",
     help="Zone for dates written without one (default: $ETL_TIMEZONE, else UTC).",
 )
+@click.option(
+    "--workers",
+    type=int,
+    metavar="N",
+    help="Processes for reading and parsing (default: $ETL_WORKERS, else one per CPU).",
+)
+@click.option("--full", is_flag=True, help="Re-process every file, even unchanged ones.")
 @reports_errors
-def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
+def run(
+    paths: tuple[str, ...], db: str | None, timezone: str | None, workers: int | None, full: bool
+) -> None:
     """Extract, transform and load the article files under PATHS (default: seeds/).
 
     Pending migrations are applied first. Files already loaded and unchanged are skipped.
@@ -75,7 +84,7 @@ def run(paths: tuple[str, ...], db: str | None, timezone: str | None) -> None:
 
         etl run seeds/ --db sqlite:///etl.db
     """
-    settings = build_settings(db=db, paths=paths, timezone=timezone)
+    settings = build_settings(db=db, paths=paths, timezone=timezone, workers=workers, full=full)
     files = pipeline.discover(settings)
     click.echo(f"Database: {settings.safe_database_url}")
     click.echo(f"Found {len(files)} article files in {', '.join(map(str, settings.paths))}")

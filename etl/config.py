@@ -19,6 +19,7 @@ DEFAULT_TIMEZONE = "UTC"
 DEFAULT_BATCH_SIZE = 200
 DATABASE_URL_ENV = "ETL_DATABASE_URL"
 TIMEZONE_ENV = "ETL_TIMEZONE"
+WORKERS_ENV = "ETL_WORKERS"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,8 @@ class Settings:
     paths: tuple[Path, ...]
     timezone: str = DEFAULT_TIMEZONE
     batch_size: int = DEFAULT_BATCH_SIZE
+    workers: int = 1
+    full: bool = False
 
     @property
     def safe_database_url(self) -> str:
@@ -70,6 +73,8 @@ def build_settings(
     paths: Sequence[str] = (),
     timezone: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
+    workers: int | None = None,
+    full: bool = False,
 ) -> Settings:
     chosen = tuple(Path(p) for p in (paths or DEFAULT_PATHS))
     missing = [str(p) for p in chosen if not p.exists()]
@@ -80,4 +85,20 @@ def build_settings(
         paths=chosen,
         timezone=resolve_timezone(timezone),
         batch_size=batch_size,
+        workers=resolve_workers(workers),
+        full=full,
     )
+
+
+def resolve_workers(flag: int | None) -> int:
+    """Processes for the transform: flag, else ETL_WORKERS, else one per CPU."""
+    raw = flag if flag is not None else os.environ.get(WORKERS_ENV)
+    if raw is None:
+        return os.cpu_count() or 1
+    try:
+        workers = int(raw)
+    except ValueError:
+        raise ConfigError(f"{WORKERS_ENV} must be a whole number, not {raw!r}") from None
+    if workers < 1:
+        raise ConfigError(f"workers must be at least 1, not {workers}")
+    return workers

@@ -19,6 +19,10 @@ class FileError(EtlError):
         self.source_path = source_path
         self.message = message
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # errors travel back from worker processes
+        return (type(self), (self.source_path, self.message))
+
 
 class ExtractError(FileError):
     """The file could not be read, decoded or split into front matter and body."""

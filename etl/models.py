@@ -6,6 +6,7 @@ Table and column names are a public contract (ARCHITECTURE.md): add freely, neve
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -87,6 +88,12 @@ articles = Table(
         JSONDocument,
         nullable=False,
         comment="All front matter as JSON, nothing dropped.",
+    ),
+    Column("source_size", BigInteger, comment="File size in bytes when last read."),
+    Column(
+        "source_mtime_ns",
+        BigInteger,
+        comment="File mtime (ns) when last read; with source_size, skips unchanged files.",
     ),
     Column(
         "extractor_version",

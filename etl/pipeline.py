@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from etl import __version__
 from etl.config import Settings
-from etl.errors import FileError, TransformError
-from etl.extract import discover_files, read_document
+from etl.errors import FileError
+from etl.extract import discover_files
 from etl.load import Loader, MigrationResult, create_load_engine, upgrade_database
-from etl.records import Article, RawDocument, SourceFile
-from etl.transform import transform
+from etl.records import Article, SourceFile, Unchanged
+from etl.work import Job, process_files
 
 
 class Reporter(Protocol):
@@ -111,36 +112,40 @@ def _load_files(
     summary: RunSummary,
     reporter: Reporter,
 ) -> None:
-    known = loader.known_articles()
     batch: list[Article] = []
-    for source in files:
-        summary.files_seen += 1
-        try:
-            doc = read_document(source)
-            if known.get(doc.source_path) == (doc.content_sha256, __version__):
-                summary.articles_unchanged += 1
-            else:
-                article = _transform(doc, settings.timezone)
-                if article.skip_reason:
-                    summary.files_skipped += 1
-                    summary.articles_deleted += loader.record_skip(article.source_path, article.skip_reason)
-                else:
-                    batch.append(article)
-        except FileError as error:
-            _fail(loader, summary, error)
+    refreshed: list[Unchanged] = []
+    for outcome in process_files(_jobs(settings, files, loader, summary, reporter), settings.workers):
+        if isinstance(outcome, FileError):
+            _fail(loader, summary, outcome)
+        elif isinstance(outcome, Unchanged):
+            summary.articles_unchanged += 1
+            refreshed.append(outcome)
+        elif outcome.skip_reason:
+            summary.files_skipped += 1
+            summary.articles_deleted += loader.record_skip(outcome.source_path, outcome.skip_reason)
+        else:
+            batch.append(outcome)
         if len(batch) >= settings.batch_size:
             _flush(loader, summary, batch)
         reporter.advanced(1)
     _flush(loader, summary, batch)
+    loader.refresh_stats(refreshed)
 
 
-def _transform(doc: RawDocument, timezone: str) -> Article:
-    try:
-        return transform(doc, timezone)
-    except FileError:
-        raise
-    except Exception as exc:  # a bug on one odd file must not stop the other files
-        raise TransformError(doc.source_path, f"unexpected {type(exc).__name__}: {exc}") from exc
+def _jobs(
+    settings: Settings, files: list[SourceFile], loader: Loader, summary: RunSummary, reporter: Reporter
+) -> Iterator[Job]:
+    """Work for the pool: every file, except those whose size and mtime say they are unchanged."""
+    known = {} if settings.full else loader.known_articles()
+    for source in files:
+        summary.files_seen += 1
+        entry = known.get(source.source_path)
+        if entry is not None and entry.same_stat(source, __version__):
+            summary.articles_unchanged += 1
+            reporter.advanced(1)
+            continue
+        loaded_sha = entry.content_sha256 if entry and entry.extractor_version == __version__ else None
+        yield source, loaded_sha, settings.timezone
 
 
 def _flush(loader: Loader, summary: RunSummary, batch: list[Article]) -> None:

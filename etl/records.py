@@ -18,6 +18,30 @@ class SourceFile:
     root: str
     path: str
     source_path: str
+    size: int = 0
+    mtime_ns: int = 0
+
+
+@dataclass(frozen=True)
+class KnownFile:
+    """What the database remembers of a loaded file, to tell an unchanged file without parsing it."""
+
+    content_sha256: str
+    extractor_version: str
+    size: int | None
+    mtime_ns: int | None
+
+    def same_stat(self, source: SourceFile, version: str) -> bool:
+        return (self.extractor_version, self.size, self.mtime_ns) == (version, source.size, source.mtime_ns)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file whose bytes match the loaded article: only its size and mtime are refreshed."""
+
+    source_path: str
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -27,6 +51,8 @@ class RawDocument:
     metadata: dict[str, Any]
     body: str
     has_front_matter: bool
+    size: int = 0
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,6 +104,8 @@ class Article:
     images: tuple[ImageRef, ...] = ()
     links: tuple[LinkRef, ...] = ()
     skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
+    source_size: int = 0
+    source_mtime_ns: int = 0
 
     @property
     def char_count(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from stat import S_ISREG
 
 from etl.records import SourceFile
 
@@ -19,7 +20,8 @@ def discover_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
     """
     for root in roots:
         if root.is_file():
-            yield SourceFile(root=str(root.parent), path=str(root), source_path=root.name)
+            stat = root.stat()
+            yield SourceFile(str(root.parent), str(root), root.name, stat.st_size, stat.st_mtime_ns)
             continue
         for folder, subfolders, names in os.walk(root):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
@@ -27,7 +29,11 @@ def discover_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
                 if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
                     continue
                 full = Path(folder, name)
-                if not full.is_file():
+                try:
+                    stat = full.stat()
+                except OSError:
+                    continue  # vanished, or a dangling symlink
+                if not S_ISREG(stat.st_mode):
                     continue
                 relative = full.relative_to(root).as_posix()
-                yield SourceFile(root=str(root), path=str(full), source_path=relative)
+                yield SourceFile(str(root), str(full), relative, stat.st_size, stat.st_mtime_ns)

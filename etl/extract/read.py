@@ -25,4 +25,6 @@ def read_document(source: SourceFile) -> RawDocument:
         metadata=metadata,
         body=body,
         has_front_matter=has_front_matter,
+        size=source.size,
+        mtime_ns=source.mtime_ns,
     )

@@ -13,7 +13,7 @@ from etl.errors import FileError, LoadError
 from etl.load import runs
 from etl.load.lookups import SharedRows
 from etl.load.upsert import write_articles
-from etl.records import Article
+from etl.records import Article, KnownFile, Unchanged
 
 
 @dataclass
@@ -37,9 +37,13 @@ class Loader:
             self.run_id = runs.start_run(connection, paths, self.version)
         return self.run_id
 
-    def known_articles(self) -> dict[str, tuple[str, str]]:
+    def known_articles(self) -> dict[str, KnownFile]:
         with self.engine.connect() as connection:
             return runs.known_articles(connection)
+
+    def refresh_stats(self, files: list[Unchanged]) -> None:
+        with self.engine.begin() as connection:
+            runs.refresh_stats(connection, files)
 
     def load(self, batch: list[Article]) -> BatchOutcome:
         """Load a batch in one transaction; if the database refuses it, retry article by article."""

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
 from etl.models import articles, etl_runs, load_errors, skipped_files
+from etl.records import KnownFile, Unchanged
 
 COUNTERS = (
     "files_seen",
@@ -68,10 +69,27 @@ def record_skip(connection: Connection, run_id: int, source_path: str, reason: s
     return retired.rowcount
 
 
-def known_articles(connection: Connection) -> dict[str, tuple[str, str]]:
-    """source_path -> (content_sha256, extractor_version) of every loaded article."""
-    query = select(articles.c.source_path, articles.c.content_sha256, articles.c.extractor_version)
-    return {path: (sha, version) for path, sha, version in connection.execute(query)}
+def known_articles(connection: Connection) -> dict[str, KnownFile]:
+    """What is remembered of every loaded, live article, by source_path."""
+    query = select(
+        articles.c.source_path,
+        articles.c.content_sha256,
+        articles.c.extractor_version,
+        articles.c.source_size,
+        articles.c.source_mtime_ns,
+    ).where(articles.c.deleted_at.is_(None))
+    return {path: KnownFile(*rest) for path, *rest in connection.execute(query)}
+
+
+def refresh_stats(connection: Connection, files: list[Unchanged]) -> None:
+    """Remember the new size and mtime of files whose bytes did not change (e.g. after a copy)."""
+    if files:
+        connection.execute(
+            update(articles)
+            .where(articles.c.source_path == bindparam("path"))
+            .values(source_size=bindparam("size"), source_mtime_ns=bindparam("mtime")),
+            [{"path": f.source_path, "size": f.size, "mtime": f.mtime_ns} for f in files],
+        )
 
 
 def now_utc() -> datetime:

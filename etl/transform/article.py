@@ -54,7 +54,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
     prose = [p for i, p in enumerate(content.paragraphs) if i not in body.credit_lines]
     date_line = find_date_line(content.code_spans)
     stated_title = as_text(meta.get("title"))
-    title = plain_inline(stated_title) if stated_title else rendered.first_heading
+    title = plain_inline(stated_title) if stated_title else content.first_heading
     publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
     published = _published(
         doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
@@ -75,6 +75,8 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         tags=tuple(_tags(meta)),
         images=tuple(_images(meta, content, base)),
         links=tuple(_links(content.links, base)),
+        source_size=doc.size,
+        source_mtime_ns=doc.mtime_ns,
     )
     reason = skip_reason(article, tuple(prose))
     return article if reason is None else replace(article, skip_reason=reason)

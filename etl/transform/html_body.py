@@ -39,6 +39,7 @@ class BodyContent:
     images: tuple[ImageRef, ...]
     links: tuple[LinkRef, ...]
     code_spans: tuple[str, ...]
+    first_heading: str | None = None  # the first h1/h2: the title of a Markdown file without one
 
     @property
     def text(self) -> str:
@@ -47,10 +48,28 @@ class BodyContent:
 
 @dataclass(frozen=True)
 class _Context:
+    """What the children of one element are inside of."""
+
     block: Tag | None
     linked: bool
     preformatted: bool
     dropped: bool
+
+    def enter(self, tag: Tag) -> _Context:
+        name = tag.name
+        if self.dropped or name in DROPPED_TAGS:
+            return _DROPPED
+        is_block = name in BLOCK_TAGS
+        return _Context(
+            block=tag if is_block else self.block,
+            linked=not is_block and (self.linked or name in NAVIGATION_TAGS),
+            preformatted=self.preformatted or name == "pre",
+            dropped=False,
+        )
+
+
+_ROOT = _Context(None, False, False, False)
+_DROPPED = _Context(None, False, False, True)
 
 
 def extract_html(html: str) -> BodyContent:
@@ -59,18 +78,30 @@ def extract_html(html: str) -> BodyContent:
     images: list[ImageRef] = []
     links: list[LinkRef] = []
     code_spans: list[str] = []
+    first_heading = None
     text = _TextCollector()
+    # one walk; each element's context is derived from its parent's, which the walk met first
+    contexts: dict[int, _Context] = {id(soup): _ROOT}
     for node in soup.descendants:
+        parent = contexts[id(node.parent)]
         if isinstance(node, Tag):
+            context = contexts[id(node)] = parent.enter(node)
+            if context.dropped:
+                continue
             if node.name == "br":
                 text.break_line()
-            elif node.name in ("img", "a", "code") and not _context(node).dropped:
+            elif node.name in ("img", "a", "code"):
                 _collect(node, images, links, code_spans)
-        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
-            context = _context(node)
-            if not context.dropped:
-                text.add(str(node), context)
-    return BodyContent(text.paragraphs(), tuple(images), tuple(links), tuple(code_spans))
+            elif node.name in ("h1", "h2") and first_heading is None:
+                first_heading = _squash(node.get_text()) or None
+        elif not parent.dropped and _is_text(node):
+            text.add(str(node), parent)
+    return BodyContent(text.paragraphs(), tuple(images), tuple(links), tuple(code_spans), first_heading)
+
+
+def _is_text(node: PageElement) -> bool:
+    # comments, CDATA and doctypes are PreformattedStrings: not text a reader sees
+    return isinstance(node, NavigableString) and not isinstance(node, PreformattedString)
 
 
 def _collect(tag: Tag, images: list[ImageRef], links: list[LinkRef], code_spans: list[str]) -> None:
@@ -80,24 +111,6 @@ def _collect(tag: Tag, images: list[ImageRef], links: list[LinkRef], code_spans:
         links.append(LinkRef(url=str(tag["href"]), anchor_text=_squash(tag.get_text())))
     elif tag.name == "code" and not (tag.parent and tag.parent.name == "pre"):
         code_spans.append(_squash(tag.get_text()))
-
-
-def _context(node: PageElement) -> _Context:
-    block = None
-    linked = preformatted = False
-    parent = node.parent
-    while parent is not None:
-        name = parent.name
-        if name in DROPPED_TAGS:
-            return _Context(None, False, False, True)
-        if name in NAVIGATION_TAGS and block is None:
-            linked = True
-        if name == "pre":
-            preformatted = True
-        if block is None and name in BLOCK_TAGS:
-            block = parent
-        parent = parent.parent
-    return _Context(block, linked, preformatted, False)
 
 
 class _TextCollector:

@@ -1,17 +1,25 @@
-"""Markdown bodies through a CommonMark parser (markdown-it-py), rendered to HTML."""
+"""Markdown bodies rendered to HTML by cmark (CommonMark, C), so one HTML extractor serves all bodies.
+
+Titles go through markdown-it-py's inline parser instead: a title is inline text, and a block parser
+would read `2024. 回顾` as a numbered list and drop the number.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+import cmarkgfm
+from cmarkgfm.cmark import Options
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 
 from etl.records import BodyFormat
 
-# line breaks are kept (`breaks`): these sources put one credit or date per line
-_PARSER = MarkdownIt("commonmark", {"html": True, "breaks": True}).enable(["table", "strikethrough"])
+# line breaks are kept: these sources put one credit or date per line
+_SAFE = Options.CMARK_OPT_HARDBREAKS
+_WITH_HTML = Options.CMARK_OPT_HARDBREAKS | Options.CMARK_OPT_UNSAFE
+_RAW_HTML_OMITTED = "<!-- raw HTML omitted -->"
+_INLINE = MarkdownIt("commonmark")
 # `[[zh:美国]]`: wiki links left behind by a converter; only the word is text
 _WIKI_LINK = re.compile(r"\[\[(?:[a-z]{2,3}(?:-[a-z]+)?:)?([^\[\]|]{1,80})(?:\|[^\[\]]{0,80})?\]\]")
 _HTML_START = re.compile(
@@ -25,24 +33,24 @@ _HTML_START = re.compile(
 class RenderedBody:
     body_format: BodyFormat
     html: str
-    first_heading: str | None
 
 
 def render_body(body: str) -> RenderedBody:
     """Classify the body and give its HTML: raw HTML as is, Markdown (or a mix) rendered."""
     if not body.strip():
-        return RenderedBody("empty", "", None)
+        return RenderedBody("empty", "")
     if _HTML_START.match(body):
-        return RenderedBody("html", body, None)
-    tokens = _PARSER.parse(_WIKI_LINK.sub(r"\1", body))
-    has_html = any(_is_html(token) for token in tokens)
-    html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return RenderedBody("mixed" if has_html else "markdown", html, _first_heading(tokens))
+        return RenderedBody("html", body)
+    source = _WIKI_LINK.sub(r"\1", body)
+    html = cmarkgfm.markdown_to_html(source, options=_SAFE)
+    if _RAW_HTML_OMITTED not in html:
+        return RenderedBody("markdown", html)
+    return RenderedBody("mixed", cmarkgfm.markdown_to_html(source, options=_WITH_HTML))
 
 
 def plain_inline(text: str) -> str:
     """Inline Markdown (`_emphasis_`, `[link](url)`, entities) reduced to its plain text."""
-    tokens = _PARSER.parseInline(_WIKI_LINK.sub(r"\1", text))
+    tokens = _INLINE.parseInline(_WIKI_LINK.sub(r"\1", text))
     parts = [
         child.content
         for token in tokens
@@ -50,19 +58,3 @@ def plain_inline(text: str) -> str:
         if child.type in ("text", "code_inline")
     ]
     return " ".join("".join(parts).split())
-
-
-def _is_html(token: Token) -> bool:
-    if token.type == "html_block":
-        return True
-    return any(child.type == "html_inline" for child in token.children or ())
-
-
-def _first_heading(tokens: list[Token]) -> str | None:
-    """The first `#` or `##` heading: `###` lines are navigation in the GNews archive."""
-    for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag in ("h1", "h2") and index + 1 < len(tokens):
-            text = plain_inline(tokens[index + 1].content)
-            if text:
-                return text
-    return None

@@ -1,0 +1,46 @@
+"""The per-file job, run in worker processes: read, recognise an unchanged file, transform."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+
+from etl.errors import FileError, TransformError
+from etl.extract import read_document
+from etl.records import Article, SourceFile, Unchanged
+from etl.transform import transform
+
+Job = tuple[SourceFile, str | None, str]  # the file, the hash it had when loaded, the time zone
+Outcome = Article | Unchanged | FileError
+# files handed to the pool at a time: bounds the results waiting for the single writer
+WINDOW = 1024
+CHUNK = 16
+
+
+def process_file(job: Job) -> Outcome:
+    """One file's whole CPU work; errors come back as values so the run goes on."""
+    source, loaded_sha, timezone = job
+    try:
+        doc = read_document(source)
+        if doc.content_sha256 == loaded_sha:
+            return Unchanged(source.source_path, source.size, source.mtime_ns)
+        return transform(doc, timezone)
+    except FileError as error:
+        return error
+    except Exception as exc:  # a bug on one odd file must not stop the other files
+        return TransformError(source.source_path, f"unexpected {type(exc).__name__}: {exc}")
+
+
+def process_files(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
+    """Outcomes in input order, from `workers` processes (in this process when workers is 1)."""
+    if workers <= 1:
+        yield from map(process_file, jobs)
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        window: list[Job] = []
+        for job in jobs:
+            window.append(job)
+            if len(window) == WINDOW:
+                yield from pool.imap(process_file, window, chunksize=CHUNK)
+                window = []
+        yield from pool.imap(process_file, window, chunksize=CHUNK)

@@ -13,21 +13,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = (REPO / "seeds", REPO / "tests" / "fixtures" / "gnews-sample" / "content" / "gnews")
+SEEDS = REPO / "seeds"
+GNEWS = REPO / "tests" / "fixtures" / "gnews-sample" / "content" / "gnews"
 _URL = re.compile(r"https?://[^\s\"')\]]+\.(?:jpg|png|gif|shtml|html)")
 _FRONT_TITLE = re.compile(r"^title: .*$", re.M)
 _FRONT_DATE = re.compile(r"^date: .*$", re.M)
 
 
-def templates() -> list[str]:
-    files = sorted(p for folder in SOURCES for p in folder.iterdir() if p.suffix in (".txt", ".md"))
+def templates(with_gnews: bool) -> list[str]:
+    folders = (SEEDS, GNEWS) if with_gnews else (SEEDS,)
+    files = sorted(p for folder in folders for p in folder.iterdir() if p.suffix in (".txt", ".md"))
     return [p.read_text(encoding="utf-8") for p in files if p.name != "README.md"]
 
 
-def generate(target: Path, count: int, seed: int = 20221) -> Path:
-    """Write `count` files under `target` (100 per folder); the same arguments give the same bytes."""
+def generate(target: Path, count: int, with_gnews: bool = False, seed: int = 20221) -> Path:
+    """Write `count` files under `target` (100 per folder); the same arguments give the same bytes.
+
+    By default every file is seed-like (Hexo front matter, ~7 KB); `with_gnews` mixes in the GNews
+    sample's front-matter-less Markdown.
+    """
     rng = random.Random(seed)
-    sources = templates()
+    sources = templates(with_gnews)
     start = datetime(2019, 1, 1, tzinfo=UTC)
     for index in range(count):
         text = sources[index % len(sources)]

@@ -62,9 +62,16 @@ class Credit:
 
 
 @dataclass(frozen=True)
+class Domain:
+    host: str
+    registered_domain: str
+
+
+@dataclass(frozen=True)
 class ImageRef:
     url: str
     role: ImageRole
+    host: str | None = None
     alt: str | None = None
     title: str | None = None
     caption: str | None = None
@@ -76,6 +83,7 @@ class ImageRef:
 class LinkRef:
     url: str
     anchor_text: str
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,7 @@ class Article:
     tags: tuple[str, ...] = ()
     images: tuple[ImageRef, ...] = ()
     links: tuple[LinkRef, ...] = ()
+    domains: tuple[Domain, ...] = ()  # every host of the images and links
     skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
     source_size: int = 0
     source_mtime_ns: int = 0

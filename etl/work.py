@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from etl.errors import FileError, TransformError
 from etl.extract import read_document
 from etl.records import Article, SourceFile, Unchanged
-from etl.transform import transform
 
 Job = tuple[SourceFile, str | None, str]  # the file, the hash it had when loaded, the time zone
 Outcome = Article | Unchanged | FileError
@@ -19,6 +18,9 @@ CHUNK = 16
 
 def process_file(job: Job) -> Outcome:
     """One file's whole CPU work; errors come back as values so the run goes on."""
+    # imported here: a run whose files are all unchanged never pays for the parsers
+    from etl.transform import transform
+
     source, loaded_sha, timezone = job
     try:
         doc = read_document(source)

@@ -10,9 +10,11 @@ from sqlalchemy import Connection, Table, select
 from etl.load.sql import chunked, insert_ignoring_conflicts
 from etl.models import authors, categories, domains, images, links, tags
 from etl.records import Article
-from etl.transform.urls import host_of, registered_domain
 
 CATEGORY_SEPARATOR = "/"
+# ids kept per table; past this the table's cache starts afresh, so memory does not grow with the
+# archive (a miss costs one INSERT … ON CONFLICT DO NOTHING and one SELECT for the batch)
+MAX_CACHED_KEYS = 50_000
 
 
 class SharedRows:
@@ -24,7 +26,10 @@ class SharedRows:
 
     def commit(self) -> None:
         for table, ids in self._staged.items():
-            self._known.setdefault(table, {}).update(ids)
+            known = self._known.setdefault(table, {})
+            if len(known) + len(ids) > MAX_CACHED_KEYS:
+                known.clear()
+            known.update(ids)
         self._staged.clear()
 
     def rollback(self) -> None:
@@ -56,20 +61,18 @@ class SharedRows:
         tag_names = {t for a in articles for t in a.tags}
         self.ensure(connection, tags, "name", {t: {"name": t} for t in tag_names})
         self._resolve_categories(connection, {p for a in articles for p in a.categories})
-        urls = {i.url for a in articles for i in a.images} | {lk.url for a in articles for lk in a.links}
-        hosts = {h for h in map(host_of, urls) if h}
-        self.ensure(
-            connection,
-            domains,
-            "host",
-            {h: {"host": h, "registered_domain": registered_domain(h)} for h in hosts},
-        )
+        hosts = {
+            d.host: {"host": d.host, "registered_domain": d.registered_domain}
+            for a in articles
+            for d in a.domains
+        }
+        self.ensure(connection, domains, "host", hosts)
         domain_ids = self.ids(domains)
-        for table, found in (
-            (images, {i.url for a in articles for i in a.images}),
-            (links, {lk.url for a in articles for lk in a.links}),
+        for table, refs in (
+            (images, [i for a in articles for i in a.images]),
+            (links, [lk for a in articles for lk in a.links]),
         ):
-            rows = {u: {"url": u, "domain_id": domain_ids.get(host_of(u) or "")} for u in found}
+            rows = {r.url: {"url": r.url, "domain_id": domain_ids.get(r.host or "")} for r in refs}
             self.ensure(connection, table, "url", rows)
 
     def _resolve_categories(self, connection: Connection, paths: set[tuple[str, ...]]) -> None:

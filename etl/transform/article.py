@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from etl.errors import TransformError
-from etl.records import Article, Credit, ImageRef, LinkRef, PublishedDate, RawDocument
+from etl.records import Article, Credit, Domain, ImageRef, LinkRef, PublishedDate, RawDocument
 from etl.transform.bylines import read_credits
 from etl.transform.classify import skip_reason
 from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
@@ -25,7 +25,7 @@ from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.markdown_body import plain_inline, render_body
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
 from etl.transform.summary import build_summary
-from etl.transform.urls import resolve_url
+from etl.transform.urls import host_of, registered_domain, resolve_url
 
 MAX_LINKED_SHARE = 0.5
 
@@ -78,6 +78,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         source_size=doc.size,
         source_mtime_ns=doc.mtime_ns,
     )
+    article = replace(article, domains=_domains(article))
     reason = skip_reason(article, tuple(prose))
     return article if reason is None else replace(article, skip_reason=reason)
 
@@ -138,11 +139,11 @@ def _images(meta: dict[str, Any], content: BodyContent, base: str | None) -> lis
     for keys, role in ((COVER_KEYS, "cover"), (THUMBNAIL_KEYS, "thumbnail")):
         url = resolve_url(as_text(first_value(meta, keys)), base)
         if url:
-            images.append(ImageRef(url=url, role=role))  # type: ignore[arg-type]
+            images.append(ImageRef(url=url, role=role, host=host_of(url)))  # type: ignore[arg-type]
     for image in content.images:
         url = resolve_url(image.url, base)
         if url:
-            images.append(ImageRef(**{**image.__dict__, "url": url}))
+            images.append(replace(image, url=url, host=host_of(url)))
     return images
 
 
@@ -151,5 +152,10 @@ def _links(links: tuple[LinkRef, ...], base: str | None) -> list[LinkRef]:
     for link in links:
         url = resolve_url(link.url, base)
         if url:
-            resolved.append(LinkRef(url=url, anchor_text=link.anchor_text))
+            resolved.append(LinkRef(url=url, anchor_text=link.anchor_text, host=host_of(url)))
     return resolved
+
+
+def _domains(article: Article) -> tuple[Domain, ...]:
+    hosts = dict.fromkeys(ref.host for ref in (*article.images, *article.links) if ref.host)
+    return tuple(Domain(host, registered_domain(host)) for host in hosts)

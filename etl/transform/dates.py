@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, tzinfo
+from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
@@ -14,6 +15,7 @@ _CJK_DATE = re.compile(
     r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?"
     r"(?:\s*(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{1,2})\s*分?)?"
 )
+_RFC_2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{1,2}:\d{2}(?::\d{2})? ")
 _ENGLISH_DATE = re.compile(r"[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}")
 _NOT_A_DATE = frozenset({"", "invalid date", "null", "none", "n/a", "unknown"})
 # two different defaults reveal which fields dateutil filled in by itself
@@ -40,6 +42,13 @@ def parse_date(value: object, timezone: str = "UTC") -> PublishedDate | None:
     cjk = _CJK_DATE.search(text)
     if cjk:
         return _from_cjk(cjk, zone)
+    if _RFC_2822.match(text):  # the Hexo form; the stdlib parser is 20x faster than dateutil
+        try:
+            stated = parsedate_to_datetime(text)
+        except (ValueError, TypeError, IndexError):
+            stated = None
+        if stated is not None:
+            return _to_utc(stated, zone, "second" if text.count(":") == 2 else "minute")
     return _from_dateutil(text, zone)
 
 

@@ -180,13 +180,13 @@ def _dimension(value: object) -> int | None:
 
 def _caption(img: Tag) -> str | None:
     """The figcaption, or the text of a centred paragraph right after the image's own block."""
-    figure = img.find_parent("figure")
+    figure = _ancestor(img, "figure")
     if figure is not None:
         caption = figure.find("figcaption")
         return _caption_text(caption) if isinstance(caption, Tag) else None
-    holder = img.find_parent("p") or img
-    following = holder.find_next_sibling()
-    if not isinstance(following, Tag) or following.name not in ("p", "div", "center"):
+    holder = _ancestor(img, "p") or img
+    following = next((s for s in holder.next_siblings if isinstance(s, Tag)), None)
+    if following is None or following.name not in ("p", "div", "center"):
         return None
     centred = following.name == "center" or following.get("align") == "center"
     if not centred and not _CENTRED.search(str(following.get("style") or "")):
@@ -194,6 +194,14 @@ def _caption(img: Tag) -> str | None:
     if following.find("img") is not None:
         return None
     return _caption_text(following)
+
+
+def _ancestor(tag: Tag, name: str) -> Tag | None:
+    # a plain walk: bs4's find_parent builds a filter object on every call
+    parent = tag.parent
+    while parent is not None and parent.name != name:
+        parent = parent.parent
+    return parent
 
 
 def _caption_text(tag: Tag) -> str | None:

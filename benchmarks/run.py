@@ -1,0 +1,190 @@
+"""Benchmark etl against its lower bounds and a peer tool, on a generated corpus.
+
+    python benchmarks/run.py --files 20000            # one table, like docs/benchmarks.md
+    python benchmarks/run.py --files 1000 --no-peers  # quick look
+
+Every row runs as its own process under /usr/bin/time, so wall time and peak RSS are the whole
+command's (peak RSS is the largest single process: a worker pool's processes are not summed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import generate
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+READ_ONLY = """
+import sys
+from pathlib import Path
+for p in sorted(Path(sys.argv[1]).rglob("*.md")):
+    p.read_bytes()
+"""
+# the lower bound: what any tool must do to look inside each file
+PARSE = """
+import sys
+from multiprocessing import Pool
+from pathlib import Path
+import frontmatter
+from bs4 import BeautifulSoup
+
+def parse(path):
+    post = frontmatter.loads(path.read_text(encoding="utf-8"))
+    BeautifulSoup(post.content, "lxml")
+
+if __name__ == "__main__":
+    files = sorted(Path(sys.argv[1]).rglob("*.md"))
+    workers = int(sys.argv[2])
+    if workers == 1:
+        for f in files:
+            parse(f)
+    else:
+        with Pool(workers) as pool:
+            pool.map(parse, files, chunksize=64)
+"""
+
+
+@dataclass
+class Row:
+    name: str
+    seconds: float
+    peak_mb: float
+    note: str = ""
+
+
+def timed(name: str, command: list[str]) -> Row:
+    """Run `command` under /usr/bin/time; its wall time and peak RSS, and whether it failed."""
+    report = HERE / ".time.txt"
+    full = ["/usr/bin/time", "-f", "%e %M", "-o", str(report), *command]
+    started = time.monotonic()
+    done = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.monotonic() - started
+    peak_kb = report.read_text().split()[-1]
+    report.unlink()
+    note = ""
+    if done.returncode:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        note = f"exit {done.returncode}: {last[:120]}"
+    print(f"{name:<44} {wall:8.2f} s {int(peak_kb) / 1024:8.0f} MB {note}", flush=True)
+    return Row(name, wall, int(peak_kb) / 1024, note)
+
+
+def peer_venv() -> Path:
+    """markdown-to-sqlite in its own environment, so its dependencies never mix with etl's."""
+    venv = HERE / ".venv-peers"
+    tool = venv / "bin" / "markdown-to-sqlite"
+    if not tool.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "markdown-to-sqlite==1.0"], check=True)
+    return tool
+
+
+def postgres_database(admin_url: str) -> tuple[str, str]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"etl_bench_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_postgres_database(admin_url: str, name: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--files", type=int, default=20000, help="corpus size (e.g. 1000, 10000, 100000)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/etl-bench"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--postgres", default=os.environ.get("ETL_TEST_POSTGRES_URL", DEFAULT_PG))
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-peers", action="store_true")
+    parser.add_argument("--with-gnews", action="store_true", help="mix the GNews sample into the corpus")
+    args = parser.parse_args()
+
+    corpus = args.workdir / f"corpus-{args.files}{'-gnews' if args.with_gnews else ''}"
+    if not corpus.exists():
+        print(f"generating {args.files} files in {corpus}", flush=True)
+        generate(corpus, args.files, with_gnews=args.with_gnews)
+    size_mb = sum(p.stat().st_size for p in corpus.rglob("*.md")) / 2**20
+    print(
+        f"{args.files} files, {size_mb:.0f} MB, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}\n",
+        flush=True,
+    )
+    python = sys.executable
+    etl = [python, "-m", "etl", "run", str(corpus), "--workers", str(args.workers)]
+    rows = [
+        timed("read only (1 process)", [python, "-c", READ_ONLY, str(corpus)]),
+        timed("parse lower bound (1 process)", [python, "-c", PARSE, str(corpus), "1"]),
+        timed(
+            f"parse lower bound ({args.workers} processes)",
+            [python, "-c", PARSE, str(corpus), str(args.workers)],
+        ),
+    ]
+    database = args.workdir / "etl.db"
+    for leftover in args.workdir.glob("etl.db*"):
+        leftover.unlink()
+    sqlite = ["--db", f"sqlite:///{database}"]
+    rows.append(timed("etl cold, SQLite", [*etl, *sqlite]))
+    rows.append(timed("etl re-run, nothing changed, SQLite", [*etl, *sqlite]))
+    changed = next(iter(sorted(corpus.rglob("*.md"))))
+    changed.write_text(changed.read_text(encoding="utf-8").replace("。", "。 ", 1), encoding="utf-8")
+    rows.append(timed("etl re-run, one file changed, SQLite", [*etl, *sqlite]))
+    if not args.no_postgres:
+        url, name = postgres_database(args.postgres)
+        try:
+            rows.append(timed("etl cold, Postgres", [*etl, "--db", url]))
+        finally:
+            drop_postgres_database(args.postgres, name)
+    if not args.no_peers:
+        peer_db = args.workdir / "peer.db"
+        peer_db.unlink(missing_ok=True)
+        files = [str(p) for p in sorted(corpus.rglob("*.md"))]
+        rows.append(
+            timed(
+                "markdown-to-sqlite (peer, 1 process)", [str(peer_venv()), str(peer_db), "articles", *files]
+            )
+        )
+    report(rows, args.files)
+
+
+def report(rows: list[Row], files: int) -> None:
+    by_name = {row.name: row for row in rows}
+    bound = next(r for r in rows if r.name.startswith("parse lower bound (") and "1 process" not in r.name)
+    cold = by_name["etl cold, SQLite"]
+    print("\n| run | seconds | files/s | peak RSS MB | speed vs parse bound | time vs etl cold SQLite |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for row in rows:
+        rate = files / row.seconds if row.seconds else float("inf")
+        print(
+            f"| {row.name}{' (' + row.note + ')' if row.note else ''} | {row.seconds:.2f} | {rate:,.0f} "
+            f"| {row.peak_mb:.0f} | {bound.seconds / row.seconds:.2f}× | {row.seconds / cold.seconds:.1%} |"
+        )
+    shutil.rmtree(HERE / "__pycache__", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

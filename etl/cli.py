@@ -85,12 +85,14 @@ def run(
         etl run seeds/ --db sqlite:///etl.db
     """
     settings = build_settings(db=db, paths=paths, timezone=timezone, workers=workers, full=full)
-    files = pipeline.discover(settings)
     click.echo(f"Database: {settings.safe_database_url}")
-    click.echo(f"Found {len(files)} article files in {', '.join(map(str, settings.paths))}")
+    click.echo(f"Loading {', '.join(map(str, settings.paths))}")
+    terminal = sys.stdout.isatty()
+    # counting costs a second walk: only worth it when a progress bar shows the total
+    total = pipeline.count_files(settings) if terminal else 0
     try:
-        with click.progressbar(length=len(files), label="Loading", hidden=not sys.stdout.isatty()) as bar:
-            summary = pipeline.run(settings, files, reporter=_CliReporter(bar.update))
+        with click.progressbar(length=total, label="Loading", hidden=not terminal) as bar:
+            summary = pipeline.run(settings, reporter=_CliReporter(bar.update))
     except KeyboardInterrupt:
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -12,7 +12,8 @@ from etl.config import Settings
 from etl.errors import FileError
 from etl.extract import discover_files
 from etl.load import Loader, MigrationResult, create_load_engine, upgrade_database
-from etl.records import Article, SourceFile, Unchanged
+from etl.load.sql import chunked
+from etl.records import Article, Unchanged
 from etl.work import Job, process_files
 
 
@@ -32,6 +33,8 @@ class SilentReporter:
         pass
 
 
+# files whose loaded state is looked up in one query
+KNOWN_WINDOW = 1000
 # errors beyond this many are in load_errors only, not kept in memory for the summary
 MAX_REPORTED_ERRORS = 20
 
@@ -66,16 +69,12 @@ class RunSummary:
         }
 
 
-def discover(settings: Settings) -> list[SourceFile]:
-    """All input files, found before the run so progress can show a total."""
-    return list(discover_files(settings.paths))
+def count_files(settings: Settings) -> int:
+    """How many input files there are: a walk of its own, so the run itself can stream them."""
+    return sum(1 for _ in discover_files(settings.paths))
 
 
-def run(
-    settings: Settings,
-    files: list[SourceFile],
-    reporter: Reporter | None = None,
-) -> RunSummary:
+def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     """Migrate the database, then load `files`; a bad file is recorded and the run goes on.
 
     Raises:
@@ -91,7 +90,7 @@ def run(
         run_id = loader.start_run([str(p) for p in settings.paths])
         summary = RunSummary(run_id=run_id, database=settings.safe_database_url)
         try:
-            _load_files(settings, files, loader, summary, reporter)
+            _load_files(settings, loader, summary, reporter)
         except KeyboardInterrupt:
             loader.finish_run("interrupted", summary.counts())
             raise
@@ -105,16 +104,10 @@ def run(
     return summary
 
 
-def _load_files(
-    settings: Settings,
-    files: list[SourceFile],
-    loader: Loader,
-    summary: RunSummary,
-    reporter: Reporter,
-) -> None:
+def _load_files(settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter) -> None:
     batch: list[Article] = []
     refreshed: list[Unchanged] = []
-    for outcome in process_files(_jobs(settings, files, loader, summary, reporter), settings.workers):
+    for outcome in process_files(_jobs(settings, loader, summary, reporter), settings.workers):
         if isinstance(outcome, FileError):
             _fail(loader, summary, outcome)
         elif isinstance(outcome, Unchanged):
@@ -132,20 +125,23 @@ def _load_files(
     loader.refresh_stats(refreshed)
 
 
-def _jobs(
-    settings: Settings, files: list[SourceFile], loader: Loader, summary: RunSummary, reporter: Reporter
-) -> Iterator[Job]:
-    """Work for the pool: every file, except those whose size and mtime say they are unchanged."""
-    known = {} if settings.full else loader.known_articles()
-    for source in files:
-        summary.files_seen += 1
-        entry = known.get(source.source_path)
-        if entry is not None and entry.same_stat(source, __version__):
-            summary.articles_unchanged += 1
-            reporter.advanced(1)
-            continue
-        loaded_sha = entry.content_sha256 if entry and entry.extractor_version == __version__ else None
-        yield source, loaded_sha, settings.timezone
+def _jobs(settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter) -> Iterator[Job]:
+    """Work for the pool: every file, except those whose size and mtime say they are unchanged.
+
+    Files stream from the walk in windows, and what the database knows is fetched per window, so
+    memory stays flat however large the archive.
+    """
+    for window in chunked(discover_files(settings.paths), KNOWN_WINDOW):
+        known = {} if settings.full else loader.known_articles([f.source_path for f in window])
+        for source in window:
+            summary.files_seen += 1
+            entry = known.get(source.source_path)
+            if entry is not None and entry.same_stat(source, __version__):
+                summary.articles_unchanged += 1
+                reporter.advanced(1)
+                continue
+            loaded_sha = entry.content_sha256 if entry and entry.extractor_version == __version__ else None
+            yield source, loaded_sha, settings.timezone
 
 
 def _flush(loader: Loader, summary: RunSummary, batch: list[Article]) -> None:

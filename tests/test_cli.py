@@ -40,7 +40,7 @@ def test_every_command_has_help_with_an_example(path: tuple[str, ...]) -> None:
 def test_run_prints_a_summary_and_migrates_first(db: Database) -> None:
     result = db.load(SEEDS)
     lines = result.output.splitlines()
-    assert lines[1] == "Found 4 article files in " + str(SEEDS)
+    assert lines[1] == "Loading " + str(SEEDS)
     assert f"Migrations applied: (empty database) -> {HEAD}" in lines
     assert "  files seen                 4" in lines
     assert "  articles inserted          4" in lines
@@ -56,7 +56,7 @@ def test_run_defaults_to_seeds_and_sqlite_etl_db(tmp_path: Path, monkeypatch: py
     monkeypatch.delenv("ETL_DATABASE_URL", raising=False)
     result = CliRunner().invoke(cli, ["run"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Database: sqlite:///etl.db\nFound 4 article files in seeds\n")
+    assert result.output.startswith("Database: sqlite:///etl.db\nLoading seeds\n")
     assert (tmp_path / "etl.db").is_file()
 
 

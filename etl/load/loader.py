@@ -37,9 +37,9 @@ class Loader:
             self.run_id = runs.start_run(connection, paths, self.version)
         return self.run_id
 
-    def known_articles(self) -> dict[str, KnownFile]:
+    def known_articles(self, paths: list[str]) -> dict[str, KnownFile]:
         with self.engine.connect() as connection:
-            return runs.known_articles(connection)
+            return runs.known_articles(connection, paths)
 
     def refresh_stats(self, files: list[Unchanged]) -> None:
         with self.engine.begin() as connection:

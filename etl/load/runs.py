@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
+from etl.load.sql import chunked
 from etl.models import articles, etl_runs, load_errors, skipped_files
 from etl.records import KnownFile, Unchanged
 
@@ -69,16 +70,19 @@ def record_skip(connection: Connection, run_id: int, source_path: str, reason: s
     return retired.rowcount
 
 
-def known_articles(connection: Connection) -> dict[str, KnownFile]:
-    """What is remembered of every loaded, live article, by source_path."""
-    query = select(
-        articles.c.source_path,
-        articles.c.content_sha256,
-        articles.c.extractor_version,
-        articles.c.source_size,
-        articles.c.source_mtime_ns,
-    ).where(articles.c.deleted_at.is_(None))
-    return {path: KnownFile(*rest) for path, *rest in connection.execute(query)}
+def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownFile]:
+    """What is remembered of the live articles loaded from `paths`, by source_path."""
+    found: dict[str, KnownFile] = {}
+    for chunk in chunked(paths):
+        query = select(
+            articles.c.source_path,
+            articles.c.content_sha256,
+            articles.c.extractor_version,
+            articles.c.source_size,
+            articles.c.source_mtime_ns,
+        ).where(articles.c.source_path.in_(chunk), articles.c.deleted_at.is_(None))
+        found.update({path: KnownFile(*rest) for path, *rest in connection.execute(query)})
+    return found
 
 
 def refresh_stats(connection: Connection, files: list[Unchanged]) -> None:

@@ -14,7 +14,7 @@ from etl.records import Article
 CATEGORY_SEPARATOR = "/"
 # ids kept per table; past this the table's cache starts afresh, so memory does not grow with the
 # archive (a miss costs one INSERT … ON CONFLICT DO NOTHING and one SELECT for the batch)
-MAX_CACHED_KEYS = 50_000
+MAX_CACHED_KEYS = 10_000
 
 
 class SharedRows:

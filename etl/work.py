@@ -14,6 +14,9 @@ Outcome = Article | Unchanged | FileError
 # files handed to the pool at a time: bounds the results waiting for the single writer
 WINDOW = 1024
 CHUNK = 16
+# a worker is replaced after this many chunks (~2,000 files): parser allocations fragment the heap
+# and a long-lived worker's RSS creeps up, so a fresh one keeps memory flat on any archive size
+CHUNKS_PER_WORKER = 128
 
 
 def process_file(job: Job) -> Outcome:
@@ -38,7 +41,7 @@ def process_files(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     if workers <= 1:
         yield from map(process_file, jobs)
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
         window: list[Job] = []
         for job in jobs:
             window.append(job)

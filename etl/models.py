@@ -89,6 +89,11 @@ articles = Table(
         nullable=False,
         comment="All front matter as JSON, nothing dropped.",
     ),
+    Column(
+        "source_root",
+        Text,
+        comment="Absolute input folder the file was found in; a file gone from it is soft-deleted.",
+    ),
     Column("source_size", BigInteger, comment="File size in bytes when last read."),
     Column(
         "source_mtime_ns",
@@ -107,6 +112,7 @@ articles = Table(
     comment="One row per article file.",
 )
 Index(None, articles.c.published_at)
+Index(None, articles.c.source_root)
 
 authors = Table(
     "authors",

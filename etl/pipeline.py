@@ -107,7 +107,8 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
 def _load_files(settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter) -> None:
     batch: list[Article] = []
     refreshed: list[Unchanged] = []
-    for outcome in process_files(_jobs(settings, loader, summary, reporter), settings.workers):
+    seen: dict[str, set[str]] = {}
+    for outcome in process_files(_jobs(settings, loader, summary, reporter, seen), settings.workers):
         if isinstance(outcome, FileError):
             _fail(loader, summary, outcome)
         elif isinstance(outcome, Unchanged):
@@ -123,9 +124,18 @@ def _load_files(settings: Settings, loader: Loader, summary: RunSummary, reporte
         reporter.advanced(1)
     _flush(loader, summary, batch)
     loader.refresh_stats(refreshed)
+    # only a walk that finished knows what is gone; single-file arguments retire nothing
+    for root in {str(p.resolve()) for p in settings.paths if p.is_dir()}:
+        summary.articles_deleted += loader.retire_missing(root, seen.get(root, set()))
 
 
-def _jobs(settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter) -> Iterator[Job]:
+def _jobs(
+    settings: Settings,
+    loader: Loader,
+    summary: RunSummary,
+    reporter: Reporter,
+    seen: dict[str, set[str]],
+) -> Iterator[Job]:
     """Work for the pool: every file, except those whose size and mtime say they are unchanged.
 
     Files stream from the walk in windows, and what the database knows is fetched per window, so
@@ -135,6 +145,7 @@ def _jobs(settings: Settings, loader: Loader, summary: RunSummary, reporter: Rep
         known = {} if settings.full else loader.known_articles([f.source_path for f in window])
         for source in window:
             summary.files_seen += 1
+            seen.setdefault(source.root, set()).add(source.source_path)
             entry = known.get(source.source_path)
             if entry is not None and entry.same_stat(source, __version__):
                 summary.articles_unchanged += 1

@@ -15,7 +15,7 @@ ImageRole = Literal["cover", "thumbnail", "inline"]
 class SourceFile:
     """A file found under an input root; `source_path` is relative to that root, `/`-separated."""
 
-    root: str
+    root: str  # absolute path of the folder given (of the file's folder for a single file)
     path: str
     source_path: str
     size: int = 0
@@ -51,6 +51,7 @@ class RawDocument:
     metadata: dict[str, Any]
     body: str
     has_front_matter: bool
+    source_root: str = ""
     size: int = 0
     mtime_ns: int = 0
 
@@ -113,6 +114,7 @@ class Article:
     links: tuple[LinkRef, ...] = ()
     domains: tuple[Domain, ...] = ()  # every host of the images and links
     skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
+    source_root: str = ""
     source_size: int = 0
     source_mtime_ns: int = 0
 

@@ -21,8 +21,10 @@ def discover_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
     for root in roots:
         if root.is_file():
             stat = root.stat()
-            yield SourceFile(str(root.parent), str(root), root.name, stat.st_size, stat.st_mtime_ns)
+            parent = str(root.parent.resolve())
+            yield SourceFile(parent, str(root), root.name, stat.st_size, stat.st_mtime_ns)
             continue
+        absolute = str(root.resolve())
         for folder, subfolders, names in os.walk(root):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
             for name in sorted(names):
@@ -36,4 +38,4 @@ def discover_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
                 if not S_ISREG(stat.st_mode):
                     continue
                 relative = full.relative_to(root).as_posix()
-                yield SourceFile(str(root), str(full), relative, stat.st_size, stat.st_mtime_ns)
+                yield SourceFile(absolute, str(full), relative, stat.st_size, stat.st_mtime_ns)

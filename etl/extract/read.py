@@ -25,6 +25,7 @@ def read_document(source: SourceFile) -> RawDocument:
         metadata=metadata,
         body=body,
         has_front_matter=has_front_matter,
+        source_root=source.root,
         size=source.size,
         mtime_ns=source.mtime_ns,
     )

@@ -41,6 +41,11 @@ class Loader:
         with self.engine.connect() as connection:
             return runs.known_articles(connection, paths)
 
+    def retire_missing(self, root: str, seen: set[str]) -> int:
+        """Soft-delete articles whose files are gone from `root`; child rows are kept."""
+        with self.engine.begin() as connection:
+            return runs.retire_missing(connection, root, seen)
+
     def refresh_stats(self, files: list[Unchanged]) -> None:
         with self.engine.begin() as connection:
             runs.refresh_stats(connection, files)

@@ -70,6 +70,20 @@ def record_skip(connection: Connection, run_id: int, source_path: str, reason: s
     return retired.rowcount
 
 
+def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
+    """Soft-delete the live articles of `root` whose files were not seen; how many."""
+    query = select(articles.c.id, articles.c.source_path).where(
+        articles.c.source_root == root, articles.c.deleted_at.is_(None)
+    )
+    gone = [row_id for row_id, path in connection.execute(query) if path not in seen]
+    now = now_utc()
+    for chunk in chunked(gone):
+        connection.execute(
+            update(articles).where(articles.c.id.in_(chunk)).values(deleted_at=now, updated_at=now)
+        )
+    return len(gone)
+
+
 def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownFile]:
     """What is remembered of the live articles loaded from `paths`, by source_path."""
     found: dict[str, KnownFile] = {}

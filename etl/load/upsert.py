@@ -78,6 +78,7 @@ def _article_row(article: Article, version: str, now: datetime) -> dict[str, Any
         "char_count": article.char_count,
         "front_matter": article.front_matter,
         "extractor_version": version,
+        "source_root": article.source_root or None,
         "source_size": article.source_size,
         "source_mtime_ns": article.source_mtime_ns,
         "updated_at": now,

@@ -75,6 +75,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         tags=tuple(_tags(meta)),
         images=tuple(_images(meta, content, base)),
         links=tuple(_links(content.links, base)),
+        source_root=doc.source_root,
         source_size=doc.size,
         source_mtime_ns=doc.mtime_ns,
     )

@@ -90,3 +90,34 @@ def test_file_that_became_a_placeholder_retires_its_article(db: Database, tmp_pa
     assert db.rows("SELECT source_path, reason FROM skipped_files") == [
         ("post.md", "placeholder: no title and no text besides its source link")
     ]
+
+
+def test_deleted_file_is_soft_deleted_and_revived(db: Database, seeds_copy: Path) -> None:
+    db.load(seeds_copy)
+    seed = seeds_copy / SEED_000
+    kept = seed.read_bytes()
+    links_before = db.scalar("SELECT count(*) FROM article_links")
+    seed.unlink()
+    result = db.load(seeds_copy)
+    assert "  articles deleted           1" in result.output
+    assert db.rows("SELECT source_path FROM articles WHERE deleted_at IS NOT NULL") == [(SEED_000,)]
+    assert db.scalar("SELECT count(*) FROM article_links") == links_before  # child rows kept
+    seed.write_bytes(kept)
+    result = db.load(seeds_copy)
+    assert db.rows("SELECT articles_updated, articles_deleted FROM etl_runs ORDER BY id DESC LIMIT 1") == [
+        (1, 0)
+    ]
+    assert db.scalar("SELECT count(*) FROM articles WHERE deleted_at IS NOT NULL") == 0
+
+
+def test_loading_another_folder_or_one_file_deletes_nothing(
+    db: Database, seeds_copy: Path, tmp_path: Path
+) -> None:
+    db.load(seeds_copy)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.md").write_text("## 别的\n\n正文。\n", encoding="utf-8")
+    db.load(other)
+    db.load(seeds_copy / SEED_000)
+    assert db.scalar("SELECT count(*) FROM articles WHERE deleted_at IS NOT NULL") == 0
+    assert db.scalar("SELECT sum(articles_deleted) FROM etl_runs") == 0

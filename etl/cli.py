@@ -97,6 +97,9 @@ def run(
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     _print_summary(summary)
+    if summary.interrupted:
+        click.echo("Interrupted after the last batch: run again to load the rest.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     if summary.files_failed:
         sys.exit(EXIT_FILES_FAILED)
 

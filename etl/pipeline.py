@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from etl import __version__
 from etl.config import Settings
@@ -50,11 +52,14 @@ class RunSummary:
     articles_deleted: int = 0
     files_failed: int = 0
     files_skipped: int = 0
+    interrupted: bool = False
     elapsed_s: float = 0.0
     errors: list[FileError] = field(default_factory=list)
 
     @property
     def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
         return "partial" if self.files_failed else "succeeded"
 
     def counts(self) -> dict[str, int]:
@@ -77,8 +82,11 @@ def count_files(settings: Settings) -> int:
 def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     """Migrate the database, then load `files`; a bad file is recorded and the run goes on.
 
+    A first Ctrl-C (SIGINT) stops the run after the batch in hand is loaded: the summary comes back
+    with `interrupted` set and the run is marked so. A second one stops at once.
+
     Raises:
-        KeyboardInterrupt: after marking the run `interrupted`.
+        KeyboardInterrupt: on a second Ctrl-C, after marking the run `interrupted`.
         sqlalchemy.exc.DBAPIError: when the database itself fails; the run is marked `failed`.
     """
     started = time.monotonic()
@@ -90,7 +98,8 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
         run_id = loader.start_run([str(p) for p in settings.paths])
         summary = RunSummary(run_id=run_id, database=settings.safe_database_url)
         try:
-            _load_files(settings, loader, summary, reporter)
+            with _StopOnInterrupt() as stop:
+                _load_files(settings, loader, summary, reporter, stop)
         except KeyboardInterrupt:
             loader.finish_run("interrupted", summary.counts())
             raise
@@ -104,7 +113,30 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     return summary
 
 
-def _load_files(settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter) -> None:
+class _StopOnInterrupt:
+    """The first SIGINT asks the run to stop at the next file; the second interrupts outright."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _StopOnInterrupt:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._request)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+    def _request(self, _signum: int, _frame: object) -> None:
+        self.requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _load_files(
+    settings: Settings, loader: Loader, summary: RunSummary, reporter: Reporter, stop: _StopOnInterrupt
+) -> None:
     batch: list[Article] = []
     refreshed: list[Unchanged] = []
     seen: dict[str, set[str]] = {}
@@ -122,8 +154,13 @@ def _load_files(settings: Settings, loader: Loader, summary: RunSummary, reporte
         if len(batch) >= settings.batch_size:
             _flush(loader, summary, batch)
         reporter.advanced(1)
+        if stop.requested:
+            summary.interrupted = True
+            break
     _flush(loader, summary, batch)
     loader.refresh_stats(refreshed)
+    if summary.interrupted:
+        return
     # only a walk that finished knows what is gone; single-file arguments retire nothing
     for root in {str(p.resolve()) for p in settings.paths if p.is_dir()}:
         summary.articles_deleted += loader.retire_missing(root, seen.get(root, set()))

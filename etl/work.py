@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Iterable, Iterator
 
 from etl.errors import FileError, TransformError
@@ -36,12 +37,18 @@ def process_file(job: Job) -> Outcome:
         return TransformError(source.source_path, f"unexpected {type(exc).__name__}: {exc}")
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group: the parent decides when to stop, not the workers
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def process_files(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     """Outcomes in input order, from `workers` processes (in this process when workers is 1)."""
     if workers <= 1:
         yield from map(process_file, jobs)
         return
-    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_ignore_interrupts, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
         window: list[Job] = []
         for job in jobs:
             window.append(job)

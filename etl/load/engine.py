@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
 
 SQLITE_BUSY_TIMEOUT_S = 60
 
 
 def create_load_engine(url: URL) -> Engine:
-    """An engine for `url`; SQLite connections get WAL, foreign keys and a busy timeout."""
+    """An engine for `url`; SQLite connections get WAL, foreign keys and a busy timeout.
+
+    SQLite transactions begin IMMEDIATE: a second writer then waits for the lock (up to the busy
+    timeout) instead of failing with "database is locked" when its read turns into a write.
+    """
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy's begin event issues BEGIN itself
     cursor = dbapi_connection.cursor()
     if cursor.execute("PRAGMA database_list").fetchone()[2]:  # not for in-memory databases
         cursor.execute("PRAGMA journal_mode=WAL")

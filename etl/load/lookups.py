@@ -41,7 +41,8 @@ class SharedRows:
     def ensure(self, connection: Connection, table: Table, key: str, rows: dict[str, dict[str, Any]]) -> None:
         """Make sure a row exists for every key in `rows` (key -> row values) and learn its id."""
         known = self.ids(table)
-        missing = [value for value in rows if value not in known]
+        # sorted: concurrent loaders then take the unique-index locks in one order, never a cycle
+        missing = sorted(value for value in rows if value not in known)
         if not missing:
             return
         statement = insert_ignoring_conflicts(connection, table, key)

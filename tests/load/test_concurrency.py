@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SEEDS
+import pytest
+from conftest import SEEDS, Database, fresh_database
 from sqlalchemy import create_engine, text
 
 COPIES = 400
@@ -48,3 +49,40 @@ def test_two_sqlite_writers_both_finish(tmp_path: Path) -> None:
         statuses = connection.execute(text("SELECT status, articles_inserted FROM etl_runs")).all()
     engine.dispose()
     assert sorted(statuses) == [("succeeded", COPIES), ("succeeded", COPIES)]
+
+
+def test_four_postgres_loaders_with_overlapping_inputs(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    seeds = sorted(SEEDS.iterdir())
+    folders = []
+    for k in range(4):
+        folder = tmp_path / f"in{k}"
+        folder.mkdir()
+        for index in range(COPIES):
+            if (index + k) % 2 == 0:  # every file is in two of the four folders
+                shutil.copyfile(seeds[index % 4], folder / f"{index:04d}.txt")
+        folders.append(folder)
+    with fresh_database(request, "postgres", tmp_path) as url:
+        subprocess.run([sys.executable, "-m", "etl", "db", "upgrade", "--db", url], check=True)
+        loaders = [
+            subprocess.Popen(
+                [sys.executable, "-m", "etl", "run", str(folder), "--db", url, "--workers", "1"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for folder in folders
+        ]
+        for loader in loaders:
+            out, err = loader.communicate(timeout=300)
+            assert loader.returncode == 0, out + err
+        db = Database(url)
+        assert db.scalar("SELECT count(*) FROM articles") == COPIES
+        assert db.scalar("SELECT count(*) FROM load_errors") == 0
+        assert db.scalar("SELECT count(*) FROM categories") == 4
+        assert db.scalar("SELECT count(*) FROM images") == 15
+        assert db.scalar("SELECT count(*) FROM links") == 19
+        assert db.scalar("SELECT count(*) FROM authors") == 7
+        assert db.rows("SELECT DISTINCT status FROM etl_runs") == [("succeeded",)]
+        db.engine.dispose()

@@ -71,9 +71,20 @@ def cli() -> None:
     help="Processes for reading and parsing (default: $ETL_WORKERS, else one per CPU).",
 )
 @click.option("--full", is_flag=True, help="Re-process every file, even unchanged ones.")
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Load only shard K of N (by a hash of each path): N loaders, on one machine or many, "
+    "split one input between them.",
+)
 @reports_errors
 def run(
-    paths: tuple[str, ...], db: str | None, timezone: str | None, workers: int | None, full: bool
+    paths: tuple[str, ...],
+    db: str | None,
+    timezone: str | None,
+    workers: int | None,
+    full: bool,
+    shard: str | None,
 ) -> None:
     """Extract, transform and load the article files under PATHS (default: seeds/).
 
@@ -84,7 +95,7 @@ def run(
 
         etl run seeds/ --db sqlite:///etl.db
     """
-    settings = build_settings(db=db, paths=paths, timezone=timezone, workers=workers, full=full)
+    settings = build_settings(db=db, paths=paths, timezone=timezone, workers=workers, full=full, shard=shard)
     click.echo(f"Database: {settings.safe_database_url}")
     click.echo(f"Loading {', '.join(map(str, settings.paths))}")
     terminal = sys.stdout.isatty()

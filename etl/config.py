@@ -30,6 +30,7 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = 1
     full: bool = False
+    shard: tuple[int, int] | None = None
 
     @property
     def safe_database_url(self) -> str:
@@ -75,6 +76,7 @@ def build_settings(
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
     full: bool = False,
+    shard: str | None = None,
 ) -> Settings:
     chosen = tuple(Path(p) for p in (paths or DEFAULT_PATHS))
     missing = [str(p) for p in chosen if not p.exists()]
@@ -87,7 +89,18 @@ def build_settings(
         batch_size=batch_size,
         workers=resolve_workers(workers),
         full=full,
+        shard=parse_shard(shard),
     )
+
+
+def parse_shard(text: str | None) -> tuple[int, int] | None:
+    """`K/N` -> (K, N), with 1 <= K <= N."""
+    if text is None:
+        return None
+    number, _, count = text.partition("/")
+    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
+        raise ConfigError(f"--shard must look like K/N with 1 <= K <= N (e.g. 1/4), not {text!r}")
+    return int(number), int(count)
 
 
 def resolve_workers(flag: int | None) -> int:

@@ -76,7 +76,7 @@ class RunSummary:
 
 def count_files(settings: Settings) -> int:
     """How many input files there are: a walk of its own, so the run itself can stream them."""
-    return sum(1 for _ in discover_files(settings.paths))
+    return sum(1 for _ in discover_files(settings.paths, settings.shard))
 
 
 def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
@@ -159,8 +159,8 @@ def _load_files(
             break
     _flush(loader, summary, batch)
     loader.refresh_stats(refreshed)
-    if summary.interrupted:
-        return
+    if summary.interrupted or settings.shard:
+        return  # a shard sees only its own files: it cannot tell which of the others are gone
     # only a walk that finished knows what is gone; single-file arguments retire nothing
     for root in {str(p.resolve()) for p in settings.paths if p.is_dir()}:
         summary.articles_deleted += loader.retire_missing(root, seen.get(root, set()))
@@ -178,7 +178,7 @@ def _jobs(
     Files stream from the walk in windows, and what the database knows is fetched per window, so
     memory stays flat however large the archive.
     """
-    for window in chunked(discover_files(settings.paths), KNOWN_WINDOW):
+    for window in chunked(discover_files(settings.paths, settings.shard), KNOWN_WINDOW):
         known = {} if settings.full else loader.known_articles([f.source_path for f in window])
         for source in window:
             summary.files_seen += 1

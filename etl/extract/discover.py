@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -12,12 +13,30 @@ from etl.records import SourceFile
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 
-def discover_files(roots: Iterable[Path]) -> Iterator[SourceFile]:
+Shard = tuple[int, int]  # (K, N): this loader takes shard K of N, counting from 1
+
+
+def in_shard(source_path: str, shard: Shard | None) -> bool:
+    """Whether `source_path` belongs to shard K of N: a hash, so every loader agrees, on any machine."""
+    if shard is None:
+        return True
+    number, count = shard
+    digest = hashlib.blake2b(source_path.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % count == number - 1
+
+
+def discover_files(roots: Iterable[Path], shard: Shard | None = None) -> Iterator[SourceFile]:
     """Yield every article file under each root (a root may also be a single file).
 
     Hidden folders (`.git`, `.cache`) are not entered and symlinked folders are not followed,
     so a symlink loop cannot make the walk endless.
     """
+    for source in _walk(roots):
+        if in_shard(source.source_path, shard):
+            yield source
+
+
+def _walk(roots: Iterable[Path]) -> Iterator[SourceFile]:
     for root in roots:
         if root.is_file():
             stat = root.stat()

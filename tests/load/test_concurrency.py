@@ -86,3 +86,37 @@ def test_four_postgres_loaders_with_overlapping_inputs(
         assert db.scalar("SELECT count(*) FROM authors") == 7
         assert db.rows("SELECT DISTINCT status FROM etl_runs") == [("succeeded",)]
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_shards_split_the_input_without_overlap(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _folder(folder, "s")
+    with fresh_database(request, backend, tmp_path) as url:
+        db = Database(url)
+        first = db.run("run", str(folder), "--shard", "1/3")
+        db.run("run", str(folder), "--shard", "2/3")
+        db.run("run", str(folder), "--shard", "3/3")
+        assert "Error" not in first.output
+        seen = [n for (n,) in db.rows("SELECT files_seen FROM etl_runs ORDER BY id")]
+        assert sum(seen) == COPIES
+        assert all(n > 0 for n in seen)
+        assert db.scalar("SELECT count(*) FROM articles") == COPIES
+        assert db.scalar("SELECT sum(articles_deleted) FROM etl_runs") == 0
+        again = db.run("run", str(folder), "--shard", "2/3")
+        assert f"  files seen              {seen[1]:>4}" in again.output
+        assert f"  articles unchanged      {seen[1]:>4}" in again.output
+        db.engine.dispose()
+
+
+def test_bad_shard_is_refused() -> None:
+    from click.testing import CliRunner
+
+    from etl.cli import cli
+
+    result = CliRunner().invoke(cli, ["run", "--shard", "4/3"])
+    assert result.exit_code == 1
+    assert "--shard must look like K/N with 1 <= K <= N (e.g. 1/4), not '4/3'" in result.output

@@ -21,13 +21,8 @@ def _folder(root: Path, prefix: str) -> Path:
     return root
 
 
-def test_two_sqlite_writers_both_finish(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shared.db'}"
-    subprocess.run([sys.executable, "-m", "etl", "db", "upgrade", "--db", url], check=True)
-    folders = []
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-        folders.append(_folder(tmp_path / name, name))
+def _load_side_by_side(folders: list[Path], url: str) -> None:
+    """One `etl run` process per folder, all at once; each must succeed."""
     loaders = [
         subprocess.Popen(
             [sys.executable, "-m", "etl", "run", str(folder), "--db", url, "--workers", "1"],
@@ -40,6 +35,16 @@ def test_two_sqlite_writers_both_finish(tmp_path: Path) -> None:
     for loader in loaders:
         out, err = loader.communicate(timeout=300)
         assert loader.returncode == 0, out + err
+
+
+def test_two_sqlite_writers_both_finish(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    subprocess.run([sys.executable, "-m", "etl", "db", "upgrade", "--db", url], check=True)
+    folders = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        folders.append(_folder(tmp_path / name, name))
+    _load_side_by_side(folders, url)
     engine = create_engine(url)
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
@@ -65,18 +70,7 @@ def test_four_postgres_loaders_with_overlapping_inputs(
         folders.append(folder)
     with fresh_database(request, "postgres", tmp_path) as url:
         subprocess.run([sys.executable, "-m", "etl", "db", "upgrade", "--db", url], check=True)
-        loaders = [
-            subprocess.Popen(
-                [sys.executable, "-m", "etl", "run", str(folder), "--db", url, "--workers", "1"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for folder in folders
-        ]
-        for loader in loaders:
-            out, err = loader.communicate(timeout=300)
-            assert loader.returncode == 0, out + err
+        _load_side_by_side(folders, url)
         db = Database(url)
         assert db.scalar("SELECT count(*) FROM articles") == COPIES
         assert db.scalar("SELECT count(*) FROM load_errors") == 0

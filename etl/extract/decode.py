@@ -22,4 +22,5 @@ def decode_text(source_path: str, data: bytes) -> str:
         raise ExtractError(
             source_path, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL is never text, and Postgres refuses it: drop it so both backends load the same article
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")

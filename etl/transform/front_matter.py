@@ -27,7 +27,7 @@ def as_text(value: Any) -> str | None:
     """A scalar as stripped text; None for empty values and containers."""
     if value is None or isinstance(value, (list, dict)):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(str(value).replace("\x00", "").split())
     return text or None
 
 
@@ -73,6 +73,8 @@ def to_json(value: Any) -> Any:
         return [to_json(item) for item in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if value is None or isinstance(value, (str, int, float, bool)):
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # YAML's "\0" escape: JSONB refuses U+0000
+    if value is None or isinstance(value, (int, float, bool)):
         return value
     return str(value)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import tldextract
 from yarl import URL
 
+# longer inline `data:` URIs are stored as a mime type and a hash
+MAX_DATA_URI = 256
 _DROPPED_SCHEMES = frozenset({"javascript", "vbscript", "about"})
 _WEB_SCHEMES = frozenset({"http", "https", "ftp"})
 # browsers drop tabs and line breaks inside URLs (WHATWG URL standard)
@@ -25,6 +28,8 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
     href = (href or "").translate(_URL_NOISE).strip()
     if not href or href.startswith("#"):
         return None
+    if href[:5].lower() == "data:" and len(href) > MAX_DATA_URI:
+        return _data_reference(href)
     try:
         url = URL(href)
     except (ValueError, TypeError):
@@ -39,6 +44,12 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
         except (ValueError, TypeError):
             return href
     return normalise_url(url)
+
+
+def _data_reference(uri: str) -> str:
+    """A short stand-in for an inline image: `data:image/png;sha256=…` instead of megabytes."""
+    mime = uri[5:].split(",", 1)[0].split(";", 1)[0].strip().lower() or "text/plain"
+    return f"data:{mime[:100]};sha256={hashlib.sha256(uri.encode('utf-8', 'replace')).hexdigest()}"
 
 
 def normalise_url(url: URL) -> str:

@@ -92,6 +92,14 @@ def test_file_that_became_a_placeholder_retires_its_article(db: Database, tmp_pa
     ]
 
 
+def test_nul_bytes_load_the_same_on_both_backends(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "nul.md").write_bytes('---\ntitle: "a\\0b"\n---\n<p>正\x00文</p>\n'.encode())
+    db.load(folder)
+    assert db.rows("SELECT title, body_text FROM articles") == [("ab", "正文")]
+
+
 def test_deleted_file_is_soft_deleted_and_revived(db: Database, seeds_copy: Path) -> None:
     db.load(seeds_copy)
     seed = seeds_copy / SEED_000

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from etl.transform.urls import host_of, registered_domain, resolve_url
@@ -28,6 +30,13 @@ from etl.transform.urls import host_of, registered_domain, resolve_url
 )
 def test_resolve_url(href: str, base: str | None, expected: str | None) -> None:
     assert resolve_url(href, base) == expected
+
+
+def test_long_data_uris_become_a_short_reference() -> None:
+    uri = "data:image/png;base64," + "A" * 3_000_000
+    assert resolve_url(uri) == "data:image/png;sha256=" + hashlib.sha256(uri.encode()).hexdigest()
+    assert resolve_url("data:image/gif;base64,R0lGOD") == "data:image/gif;base64,R0lGOD"
+    assert host_of(resolve_url(uri) or "") is None
 
 
 def test_hosts_and_registered_domains() -> None:

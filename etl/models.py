@@ -259,6 +259,8 @@ etl_runs = Table(
         comment="running, succeeded, partial (some files failed), failed or interrupted.",
     ),
     Column("etl_version", String(32), nullable=False, comment="Version of etl that ran."),
+    Column("host", Text, comment="Machine that ran it; with pid, tells a killed run from a live one."),
+    Column("pid", Integer, comment="Process id of the run on that machine."),
     Column("paths", JSONDocument, nullable=False, comment="Input roots as given."),
     Column("files_seen", Integer, nullable=False, comment="Article files found."),
     Column("articles_inserted", Integer, nullable=False, comment="New articles."),

@@ -114,6 +114,33 @@ class Database:
         return {name: int(self.scalar(f"SELECT count(*) FROM {name}")) for name in metadata.tables}
 
 
+# every table by its natural keys: ids and timestamps may differ between two loads, nothing else
+NATURAL_DUMP = {
+    "articles": "SELECT source_path, title, published_at, published_precision, body_format, body_text,"
+    " summary, canonical_url, char_count FROM articles",
+    "authors": "SELECT name FROM authors",
+    "article_authors": "SELECT a.source_path, au.name, x.role, x.position FROM article_authors x"
+    " JOIN articles a ON a.id = x.article_id JOIN authors au ON au.id = x.author_id",
+    "categories": "SELECT c.path, c.name, c.depth, p.path FROM categories c"
+    " LEFT JOIN categories p ON p.id = c.parent_id",
+    "article_categories": "SELECT a.source_path, c.path FROM article_categories x"
+    " JOIN articles a ON a.id = x.article_id JOIN categories c ON c.id = x.category_id",
+    "domains": "SELECT host, registered_domain FROM domains",
+    "images": "SELECT i.url, d.host FROM images i LEFT JOIN domains d ON d.id = i.domain_id",
+    "article_images": "SELECT a.source_path, x.role, x.position, i.url, x.alt, x.title, x.caption,"
+    " x.width, x.height FROM article_images x JOIN articles a ON a.id = x.article_id"
+    " JOIN images i ON i.id = x.image_id",
+    "links": "SELECT l.url, d.host FROM links l LEFT JOIN domains d ON d.id = l.domain_id",
+    "article_links": "SELECT a.source_path, x.position, l.url, x.anchor_text FROM article_links x"
+    " JOIN articles a ON a.id = x.article_id JOIN links l ON l.id = x.link_id",
+    "skipped_files": "SELECT source_path, reason FROM skipped_files",
+}
+
+
+def natural_dump(db: Database) -> dict[str, list[tuple]]:
+    return {table: sorted(db.rows(sql), key=repr) for table, sql in NATURAL_DUMP.items()}
+
+
 @pytest.fixture
 def db(db_url: str) -> Iterator[Database]:
     database = Database(db_url)

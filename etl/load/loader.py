@@ -33,7 +33,9 @@ class Loader:
         self.run_id: int | None = None
 
     def start_run(self, paths: Sequence[str]) -> int:
+        """Record a new run, after marking runs killed on this machine as interrupted."""
         with self.engine.begin() as connection:
+            runs.mark_dead_runs(connection)
             self.run_id = runs.start_run(connection, paths, self.version)
         return self.run_id
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -31,8 +33,31 @@ def start_run(connection: Connection, paths: Sequence[str], version: str) -> int
         "status": "running",
         "etl_version": version,
         "paths": list(paths),
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
     }
     return connection.execute(insert(etl_runs).returning(etl_runs.c.id), row).scalar_one()
+
+
+def mark_dead_runs(connection: Connection) -> int:
+    """Runs still `running` whose process on this machine is gone were killed: mark them interrupted."""
+    query = select(etl_runs.c.id, etl_runs.c.pid).where(
+        etl_runs.c.status == "running", etl_runs.c.host == socket.gethostname()
+    )
+    dead = [run_id for run_id, pid in connection.execute(query) if pid is None or not _alive(pid)]
+    if dead:
+        connection.execute(update(etl_runs).where(etl_runs.c.id.in_(dead)).values(status="interrupted"))
+    return len(dead)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 def finish_run(connection: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:

@@ -18,6 +18,8 @@ CHUNK = 16
 # a worker is replaced after this many chunks (~2,000 files): parser allocations fragment the heap
 # and a long-lived worker's RSS creeps up, so a fresh one keeps memory flat on any archive size
 CHUNKS_PER_WORKER = 128
+# one file may not hold a worker longer than this; it is recorded as failed instead
+FILE_TIME_LIMIT_S = 30.0
 
 
 def process_file(job: Job) -> Outcome:
@@ -26,6 +28,8 @@ def process_file(job: Job) -> Outcome:
     from etl.transform import transform
 
     source, loaded_sha, timezone = job
+    previous = signal.signal(signal.SIGALRM, _too_slow)
+    signal.setitimer(signal.ITIMER_REAL, FILE_TIME_LIMIT_S)
     try:
         doc = read_document(source)
         if doc.content_sha256 == loaded_sha:
@@ -33,8 +37,21 @@ def process_file(job: Job) -> Outcome:
         return transform(doc, timezone)
     except FileError as error:
         return error
+    except _TooSlow:
+        return TransformError(source.source_path, f"gave up after {FILE_TIME_LIMIT_S:.0f} s on this file")
     except Exception as exc:  # a bug on one odd file must not stop the other files
         return TransformError(source.source_path, f"unexpected {type(exc).__name__}: {exc}")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _TooSlow(Exception):
+    """Raised by the per-file alarm."""
+
+
+def _too_slow(_signum: int, _frame: object) -> None:
+    raise _TooSlow
 
 
 def _ignore_interrupts() -> None:

@@ -9,6 +9,22 @@ import yaml
 
 from etl.errors import ExtractError
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DatesAsTextLoader(_SafeLoader):  # type: ignore[misc,valid-type]
+    """PyYAML's safe loader, but `date: 2022-02-21` stays the text it was.
+
+    The transform reads dates itself (time zone, precision, impossible dates such as 0000-00-00
+    become NULL instead of failing the file), and the front_matter JSON keeps what the author wrote.
+    """
+
+
+_DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 
 def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str, bool]:
     """Return (metadata, body, has_front_matter).
@@ -24,8 +40,9 @@ def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str
         raw, body = handler.split(stripped)
     except ValueError:
         return {}, stripped, False
+    options = {"Loader": _DatesAsTextLoader} if isinstance(handler, frontmatter.YAMLHandler) else {}
     try:
-        metadata = handler.load(raw)
+        metadata = handler.load(raw, **options)
     except (yaml.YAMLError, ValueError) as exc:
         reason = " ".join(str(exc).split())
         raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None

@@ -39,7 +39,9 @@ def transform(doc: RawDocument, timezone: str = "UTC") -> Article:
     try:
         return _transform(doc, timezone)
     except RecursionError:
-        raise TransformError(doc.source_path, "HTML is nested too deeply to parse") from None
+        raise TransformError(doc.source_path, "nested too deeply to parse") from None
+    except OverflowError as exc:
+        raise TransformError(doc.source_path, str(exc)) from None
 
 
 def _transform(doc: RawDocument, timezone: str) -> Article:

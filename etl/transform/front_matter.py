@@ -8,6 +8,9 @@ from typing import Any
 
 _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
+MAX_FRONT_MATTER_VALUES = 100_000
+# names that are unique keys (tags, categories, authors) are cut here: index rows have size limits
+MAX_NAME_CHARS = 200
 DATE_KEYS = ("date", "published", "published_at", "pubDate", "pubdate", "created", "created_at")
 COVER_KEYS = ("headimg", "cover", "cover_image", "banner")
 THUMBNAIL_KEYS = ("thumbnail", "thumb")
@@ -43,10 +46,16 @@ def as_names(value: Any) -> list[str]:
         items = [value]
     names: list[str] = []
     for item in items:
-        text = as_text(item.get("name") if isinstance(item, dict) else item)
+        text = as_name(item.get("name") if isinstance(item, dict) else item)
         if text and text not in names:
             names.append(text)
     return names
+
+
+def as_name(value: Any) -> str | None:
+    """A scalar as a name: stripped text, cut to MAX_NAME_CHARS."""
+    text = as_text(value)
+    return text[: MAX_NAME_CHARS - 1] + "…" if text and len(text) > MAX_NAME_CHARS else text
 
 
 def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
@@ -59,18 +68,26 @@ def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
         groups = [value if isinstance(value, list) else [value]]
     paths = []
     for group in groups:
-        path = tuple(name for name in (as_text(item) for item in group) if name)
+        path = tuple(name for name in (as_name(item) for item in group) if name)
         if path and path not in paths:
             paths.append(path)
     return tuple(paths)
 
 
-def to_json(value: Any) -> Any:
-    """Front matter with dates as ISO strings, so every value survives a JSON column."""
+def to_json(value: Any, budget: list[int] | None = None) -> Any:
+    """Front matter with dates as ISO strings, so every value survives a JSON column.
+
+    Raises OverflowError past MAX_FRONT_MATTER_VALUES values: YAML aliases can make a few lines
+    expand to billions (the "billion laughs").
+    """
+    budget = budget if budget is not None else [MAX_FRONT_MATTER_VALUES]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise OverflowError(f"front matter expands to more than {MAX_FRONT_MATTER_VALUES:,} values")
     if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
+        return {str(key): to_json(item, budget) for key, item in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [to_json(item) for item in value]
+        return [to_json(item, budget) for item in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, str):

@@ -10,6 +10,7 @@ from yarl import URL
 
 # longer inline `data:` URIs are stored as a mime type and a hash
 MAX_DATA_URI = 256
+MAX_URL = 2000
 _DROPPED_SCHEMES = frozenset({"javascript", "vbscript", "about"})
 _WEB_SCHEMES = frozenset({"http", "https", "ftp"})
 # browsers drop tabs and line breaks inside URLs (WHATWG URL standard)
@@ -30,6 +31,11 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
         return None
     if href[:5].lower() == "data:" and len(href) > MAX_DATA_URI:
         return _data_reference(href)
+    if len(href) > MAX_URL:
+        # unique index rows have a size limit (Postgres ~2.7 KB): keep the head, make it unique
+        digest = hashlib.sha256(href.encode("utf-8", "replace")).hexdigest()
+        href = f"{href[: MAX_URL - 80]}#etl-truncated-sha256={digest}"
+        return href
     try:
         url = URL(href)
     except (ValueError, TypeError):

@@ -9,6 +9,10 @@ class ConfigError(EtlError):
     """A setting (flag, environment variable) has a value etl cannot use."""
 
 
+class DatabaseUnavailable(EtlError):
+    """The connection to the database was lost: the run stops, a re-run picks up where it ended."""
+
+
 class FileError(EtlError):
     """A single input file could not be processed; the run records it and goes on."""
 

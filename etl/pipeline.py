@@ -104,7 +104,7 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
             loader.finish_run("interrupted", summary.counts())
             raise
         except Exception:
-            loader.finish_run("failed", summary.counts())
+            loader.mark_failed(summary.counts())
             raise
         loader.finish_run(summary.status, summary.counts())
     finally:

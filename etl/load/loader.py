@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from etl.errors import FileError, LoadError
+from etl.errors import DatabaseUnavailable, FileError, LoadError
 from etl.load import runs
 from etl.load.lookups import SharedRows
 from etl.load.upsert import write_articles
@@ -59,15 +60,15 @@ class Loader:
         try:
             return self._write(batch)
         except DBAPIError as exc:
-            if exc.connection_invalidated or len(batch) == 1:
-                raise
+            if exc.connection_invalidated:
+                raise _unavailable(batch, exc) from None
         outcome = BatchOutcome()
         for article in batch:
             try:
                 single = self._write([article])
             except DBAPIError as exc:
                 if exc.connection_invalidated:
-                    raise
+                    raise _unavailable(batch, exc) from None
                 outcome.failures.append(LoadError(article.source_path, _database_message(exc)))
                 continue
             outcome.inserted += single.inserted
@@ -87,6 +88,11 @@ class Loader:
         with self.engine.begin() as connection:
             runs.finish_run(connection, self._current_run(), status, counts)
 
+    def mark_failed(self, counts: dict[str, Any]) -> None:
+        """Mark the run failed if the database can still be written; if not, the next run will."""
+        with contextlib.suppress(DBAPIError):
+            self.finish_run("failed", counts)
+
     def _write(self, batch: list[Article]) -> BatchOutcome:
         try:
             with self.engine.begin() as connection:
@@ -103,6 +109,14 @@ class Loader:
         if self.run_id is None:
             raise RuntimeError("start_run() was not called")
         return self.run_id
+
+
+def _unavailable(batch: list[Article], exc: DBAPIError) -> DatabaseUnavailable:
+    first, last = batch[0].source_path, batch[-1].source_path
+    return DatabaseUnavailable(
+        f"lost the database while loading {len(batch)} files ({first} … {last}), nothing of them "
+        f"was kept: {_database_message(exc)}; run again when it is back"
+    )
 
 
 def _database_message(exc: DBAPIError) -> str:

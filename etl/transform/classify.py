@@ -18,5 +18,5 @@ def skip_reason(article: Article, paragraphs: tuple[Paragraph, ...]) -> str | No
     if len(article.links) >= INDEX_MIN_LINKS and link_only >= INDEX_LINK_PARAGRAPH_SHARE * len(paragraphs):
         return f"index page: {link_only} of its {len(paragraphs)} paragraphs are links"
     if not article.title and not prose and not article.images:
-        return "placeholder: no title and no text besides its source link"
+        return "placeholder: no title, and no text outside links"
     return None

@@ -88,7 +88,7 @@ def test_file_that_became_a_placeholder_retires_its_article(db: Database, tmp_pa
         "SELECT files_seen, articles_deleted, files_skipped FROM etl_runs ORDER BY id DESC LIMIT 1"
     ) == [(1, 1, 1)]
     assert db.rows("SELECT source_path, reason FROM skipped_files") == [
-        ("post.md", "placeholder: no title and no text besides its source link")
+        ("post.md", "placeholder: no title, and no text outside links")
     ]
 
 

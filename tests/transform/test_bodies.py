@@ -185,7 +185,7 @@ def test_dates_fall_back_to_title_then_file_name() -> None:
 
 def test_placeholders_and_index_pages_are_skipped() -> None:
     stub = transform(_doc("## \n[轉載自GNews](https://gnews.org/ThreadView/0)\n\n\n"))
-    assert stub.skip_reason == "placeholder: no title and no text besides its source link"
+    assert stub.skip_reason == "placeholder: no title, and no text outside links"
     index = transform(_doc("\n\n".join(f"#### [第{n}篇](/content/{n}.md)" for n in range(12))))
     assert index.skip_reason == "index page: 12 of its 12 paragraphs are links"
     assert transform(_doc("## 正文\n\n一段话。")).skip_reason is None

@@ -44,7 +44,6 @@ MAX_REPORTED_ERRORS = 20
 @dataclass
 class RunSummary:
     run_id: int
-    database: str
     files_seen: int = 0
     articles_inserted: int = 0
     articles_updated: int = 0
@@ -80,14 +79,17 @@ def count_files(settings: Settings) -> int:
 
 
 def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
-    """Migrate the database, then load `files`; a bad file is recorded and the run goes on.
+    """Migrate the database, then load every file under `settings.paths`; a bad file is recorded
+    and the run goes on.
 
     A first Ctrl-C (SIGINT) stops the run after the batch in hand is loaded: the summary comes back
     with `interrupted` set and the run is marked so. A second one stops at once.
 
     Raises:
         KeyboardInterrupt: on a second Ctrl-C, after marking the run `interrupted`.
-        sqlalchemy.exc.DBAPIError: when the database itself fails; the run is marked `failed`.
+        DatabaseUnavailable: when the connection is lost while loading a batch.
+        sqlalchemy.exc.DBAPIError: when the database fails otherwise.
+        In both cases the run is marked `failed` if the database can still be written.
     """
     started = time.monotonic()
     reporter = reporter or SilentReporter()
@@ -96,7 +98,7 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
         reporter.migrated(upgrade_database(engine))
         loader = Loader(engine, __version__)
         run_id = loader.start_run([str(p) for p in settings.paths])
-        summary = RunSummary(run_id=run_id, database=settings.safe_database_url)
+        summary = RunSummary(run_id=run_id)
         try:
             with _StopOnInterrupt() as stop:
                 _load_files(settings, loader, summary, reporter, stop)

@@ -30,12 +30,12 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
     if not href or href.startswith("#"):
         return None
     if href[:5].lower() == "data:" and len(href) > MAX_DATA_URI:
-        return _data_reference(href)
-    if len(href) > MAX_URL:
-        # unique index rows have a size limit (Postgres ~2.7 KB): keep the head, make it unique
-        digest = hashlib.sha256(href.encode("utf-8", "replace")).hexdigest()
-        href = f"{href[: MAX_URL - 80]}#etl-truncated-sha256={digest}"
-        return href
+        return _data_reference(href)  # before parsing: such URIs can be megabytes
+    resolved = _resolve(href, base)
+    return _fit(resolved) if resolved else None
+
+
+def _resolve(href: str, base: str | None) -> str | None:
     try:
         url = URL(href)
     except (ValueError, TypeError):
@@ -52,10 +52,22 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
     return normalise_url(url)
 
 
+def _fit(url: str) -> str:
+    """A URL short enough for a unique index row (Postgres allows ~2.7 KB): head plus a hash."""
+    if len(url) <= MAX_URL:
+        return url
+    marker = f"#etl-truncated-sha256={_sha256(url)}"
+    return url[: MAX_URL - len(marker)] + marker
+
+
 def _data_reference(uri: str) -> str:
     """A short stand-in for an inline image: `data:image/png;sha256=…` instead of megabytes."""
     mime = uri[5:].split(",", 1)[0].split(";", 1)[0].strip().lower() or "text/plain"
-    return f"data:{mime[:100]};sha256={hashlib.sha256(uri.encode('utf-8', 'replace')).hexdigest()}"
+    return f"data:{mime[:100]};sha256={_sha256(uri)}"
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
 def normalise_url(url: URL) -> str:

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
 from etl.config import resolve_database_url
-from etl.models import metadata
+from etl.models import metadata, outside_search_index
 from etl.types import UTCDateTime
 
 config = context.config
@@ -33,6 +33,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_object=outside_search_index,
     )
 
 

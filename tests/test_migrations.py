@@ -14,12 +14,12 @@ from conftest import REPO, Database
 from sqlalchemy import inspect
 
 from etl.load.migrate import alembic_config, head_revision
-from etl.models import metadata
+from etl.models import metadata, outside_search_index
 
 
 def _diff(db: Database) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": outside_search_index})
         return compare_metadata(context, metadata)
 
 

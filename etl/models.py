@@ -34,7 +34,9 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 SEARCH_INDEX = "article_search"
 
 
-def outside_search_index(_obj: object, name: str | None, type_: str, _reflected: bool, _other: object) -> bool:
+def outside_search_index(
+    _obj: object, name: str | None, type_: str, _reflected: bool, _other: object
+) -> bool:
     """Alembic include_object hook: compare everything but the search index against the models."""
     return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX))
 

@@ -19,7 +19,9 @@ from etl.models import metadata, outside_search_index
 
 def _diff(db: Database) -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": outside_search_index})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": outside_search_index}
+        )
         return compare_metadata(context, metadata)
 
 

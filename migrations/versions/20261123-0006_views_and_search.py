@@ -101,7 +101,8 @@ V_DOMAIN_STATS = """
 SEARCH_INDEX = {
     "sqlite": [
         # title and body as etl.transform.search_text writes them: CJK characters spaced apart
-        "CREATE VIRTUAL TABLE article_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')",
+        "CREATE VIRTUAL TABLE article_search USING fts5("
+        "title, body, tokenize = 'unicode61 remove_diacritics 2')",
     ],
     "postgresql": [
         """CREATE TABLE article_search (
@@ -110,7 +111,8 @@ SEARCH_INDEX = {
             document TSVECTOR NOT NULL,
             CONSTRAINT pk_article_search PRIMARY KEY (article_id, chunk))""",
         "CREATE INDEX ix_article_search_document ON article_search USING gin (document)",
-        "COMMENT ON TABLE article_search IS 'Full-text search index (derived: etl search --rebuild recreates it).'",
+        "COMMENT ON TABLE article_search IS "
+        "'Full-text search index (derived: etl search --rebuild recreates it).'",
         "COMMENT ON COLUMN article_search.article_id IS 'The article (articles.id).'",
         "COMMENT ON COLUMN article_search.chunk IS 'Part of a long article, from 0; part 0 holds the title.'",
         "COMMENT ON COLUMN article_search.document IS "

@@ -11,6 +11,7 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from etl import __version__, pipeline
+from etl import search as search_index
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
 from etl.load import (
@@ -177,3 +178,47 @@ def current(db: str | None) -> None:
     click.echo(f"Database: {redact_url(url)}")
     click.echo(f"Current revision: {current_revision(create_load_engine(url)) or '(none)'}")
     click.echo(f"Head revision:    {head_revision()}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Matches to show.")
+@click.option("--rebuild", is_flag=True, help="Recreate the search index from the articles table first.")
+@reports_errors
+def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None:
+    """Full-text search of live articles: every term must occur (Chinese or English).
+
+    Each whitespace-separated term matches as written, e.g. 普京 finds 普京总统 but not 普通.
+    Prints one match per block: date, title, article id, and a snippet around the first hit.
+
+    Example:
+
+        etl search 普京
+
+        etl search "Biden 普京" --limit 5
+
+        etl search --rebuild
+    """
+    url = resolve_database_url(db)
+    if rebuild:
+        click.echo(f"Indexed {search_index.rebuild(url)} articles", err=True)
+    if query is None:
+        if not rebuild:
+            raise click.UsageError("give a QUERY, or --rebuild")
+        return
+    try:
+        result = search_index.find(url, query, limit)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not result.complete:
+        click.echo(
+            f"warning: the search index covers {result.indexed} of {result.live} articles; "
+            "run `etl search --rebuild`",
+            err=True,
+        )
+    for match in result.matches:
+        day = match.published_at.date().isoformat() if match.published_at else "(no date)"
+        click.echo(f"{day}  {match.title or '(untitled)'}  [article {match.article_id}]")
+        click.echo(f"    {match.snippet}")
+    click.echo(f"{len(result.matches)} match{'es' if len(result.matches) != 1 else ''}", err=True)

@@ -96,6 +96,14 @@ class PublishedDate:
 
 
 @dataclass(frozen=True)
+class SearchText:
+    """Title and body as the full-text index takes them (see etl.transform.search_text)."""
+
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Article:
     source_path: str
     content_sha256: str
@@ -114,6 +122,7 @@ class Article:
     links: tuple[LinkRef, ...] = ()
     domains: tuple[Domain, ...] = ()  # every host of the images and links
     skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
+    search: SearchText | None = None
     source_root: str = ""
     source_size: int = 0
     source_mtime_ns: int = 0

@@ -2,7 +2,7 @@
 
 from etl.load.engine import create_load_engine
 from etl.load.loader import BatchOutcome, Loader
-from etl.load.migrate import MigrationResult, current_revision, head_revision, upgrade_database
+from etl.load.migrate import MigrationResult, current_revision, head_revision, require_head, upgrade_database
 
 __all__ = [
     "BatchOutcome",
@@ -11,5 +11,6 @@ __all__ = [
     "create_load_engine",
     "current_revision",
     "head_revision",
+    "require_head",
     "upgrade_database",
 ]

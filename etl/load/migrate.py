@@ -56,3 +56,13 @@ def upgrade_database(engine: Engine) -> MigrationResult:
         command.upgrade(alembic_config(connection), "head")
         after = MigrationContext.configure(connection).get_current_revision()
     return MigrationResult(before=before, after=after)
+
+
+def require_head(engine: Engine) -> None:
+    """Refuse to read a database whose schema is older than this etl (views or index missing)."""
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        raise ConfigError(
+            f"the database schema is at revision {current or '(none)'}, this etl needs {head}: "
+            "run `etl db upgrade` (or `etl run`) first"
+        )

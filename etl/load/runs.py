@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
+from etl.load import search
 from etl.load.sql import chunked
 from etl.models import articles, etl_runs, load_errors, skipped_files
 from etl.records import KnownFile, Unchanged
@@ -87,12 +88,18 @@ def record_skip(connection: Connection, run_id: int, source_path: str, reason: s
         insert(skipped_files),
         {"run_id": run_id, "source_path": source_path, "reason": reason, "created_at": now},
     )
-    retired = connection.execute(
-        update(articles)
-        .where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
-        .values(deleted_at=now, updated_at=now)
+    retired = (
+        connection.execute(
+            update(articles)
+            .where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
+            .values(deleted_at=now, updated_at=now)
+            .returning(articles.c.id)
+        )
+        .scalars()
+        .all()
     )
-    return retired.rowcount
+    search.remove_entries(connection, retired)
+    return len(retired)
 
 
 def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
@@ -106,6 +113,7 @@ def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
         connection.execute(
             update(articles).where(articles.c.id.in_(chunk)).values(deleted_at=now, updated_at=now)
         )
+    search.remove_entries(connection, gone)
     return len(gone)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from etl.load import search
 from etl.load.lookups import SharedRows, category_path
 from etl.load.sql import chunked, execute_many
 from etl.models import (
@@ -51,6 +52,7 @@ def write_articles(
         for chunk in chunked(changed_ids):
             connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
     _insert_children(connection, shared, [(ids[a.source_path], a) for a in batch])
+    search.replace_entries(connection, [(ids[a.source_path], a.search) for a in batch if a.search])
     return len(new), len(changed)
 
 

@@ -24,6 +24,7 @@ from etl.transform.front_matter import (
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.markdown_body import plain_inline, render_body
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
+from etl.transform.search_text import search_text
 from etl.transform.summary import build_summary
 from etl.transform.urls import host_of, registered_domain, resolve_url
 
@@ -81,9 +82,10 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         source_size=doc.size,
         source_mtime_ns=doc.mtime_ns,
     )
-    article = replace(article, domains=_domains(article))
     reason = skip_reason(article, tuple(prose))
-    return article if reason is None else replace(article, skip_reason=reason)
+    if reason is not None:
+        return replace(article, skip_reason=reason)
+    return replace(article, domains=_domains(article), search=search_text(article.title, article.body_text))
 
 
 def _credits(meta: dict[str, Any], found: tuple[Credit, ...]) -> tuple[Credit, ...]:

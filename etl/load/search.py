@@ -1,0 +1,133 @@
+"""The full-text index: an FTS5 table on SQLite, tsvector rows with a GIN index on Postgres.
+
+Both take text already split by etl.transform.search_text (every CJK character a token) and
+search for each query term as a phrase, so results are the same on both backends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from etl.load.sql import chunked, execute_many
+from etl.models import SEARCH_INDEX, articles
+from etl.records import SearchText
+
+# Postgres keeps word positions only up to 16,383 per tsvector, so phrase matching fails past it;
+# long bodies are indexed in parts that overlap by more than any sensible query's length
+PART_TOKENS = 8_000
+PART_OVERLAP = 64
+TITLE_WEIGHT = 10.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    title: str | None
+    published_at: datetime | None
+    body_text: str
+
+
+def replace_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]]) -> None:
+    """(Re)index these articles: any earlier entry for the same ids is dropped first."""
+    remove_entries(connection, [article_id for article_id, _ in entries])
+    if connection.dialect.name == "postgresql":
+        rows = [
+            {"article_id": article_id, "chunk": n, "title": entry.title if n == 0 else "", "body": part}
+            for article_id, entry in entries
+            for n, part in enumerate(_parts(entry.body))
+        ]
+        statement = text(
+            f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) VALUES (:article_id, :chunk,"
+            " setweight(to_tsvector('simple', :title), 'A') || to_tsvector('simple', :body))"
+        )
+    else:
+        rows = [{"id": article_id, "title": e.title, "body": e.body} for article_id, e in entries]
+        statement = text(f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (:id, :title, :body)")
+    execute_many(connection, statement, rows)
+
+
+def remove_entries(connection: Connection, article_ids: Sequence[int]) -> None:
+    key = "article_id" if connection.dialect.name == "postgresql" else "rowid"
+    statement = text(f"DELETE FROM {SEARCH_INDEX} WHERE {key} IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    for chunk in chunked(article_ids):
+        connection.execute(statement, {"ids": chunk})
+
+
+def clear(connection: Connection) -> None:
+    connection.execute(text(f"DELETE FROM {SEARCH_INDEX}"))
+
+
+def coverage(connection: Connection) -> tuple[int, int]:
+    """(articles in the index, live articles): unequal after an upgrade, until --rebuild."""
+    key = "DISTINCT article_id" if connection.dialect.name == "postgresql" else "*"
+    indexed = connection.execute(text(f"SELECT count({key}) FROM {SEARCH_INDEX}")).scalar_one()
+    live = connection.execute(text("SELECT count(*) FROM articles WHERE deleted_at IS NULL")).scalar_one()
+    return int(indexed), int(live)
+
+
+def live_articles(connection: Connection, batch: int) -> Iterator[list[tuple[int, str | None, str]]]:
+    """(id, title, body_text) of every live article, `batch` at a time, by id."""
+    last = 0
+    while True:
+        rows = connection.execute(
+            select(articles.c.id, articles.c.title, articles.c.body_text)
+            .where(articles.c.id > last, articles.c.deleted_at.is_(None))
+            .order_by(articles.c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield [tuple(row) for row in rows]
+        last = rows[-1][0]
+
+
+def search(connection: Connection, phrases: Sequence[str], limit: int) -> list[SearchHit]:
+    """Live articles containing every phrase, best first (title matches weigh more)."""
+    params: dict[str, Any] = {f"p{n}": phrase for n, phrase in enumerate(phrases)}
+    params["limit"] = limit
+    if connection.dialect.name == "postgresql":
+        ranked = _postgres_ranking(len(phrases))
+        order = "ranked.rank DESC"
+    else:
+        params = {"match": " AND ".join(_fts5_phrase(p) for p in phrases), "limit": limit}
+        ranked = (
+            f"SELECT rowid AS article_id, bm25({SEARCH_INDEX}, {TITLE_WEIGHT}, 1.0) AS rank"
+            f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"
+        )
+        order = "ranked.rank"
+    query = text(
+        f"SELECT a.id, a.title, a.published_at, a.body_text FROM ({ranked}) AS ranked"
+        " JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL"
+        f" ORDER BY {order}, a.published_at DESC, a.id LIMIT :limit"
+    ).columns(articles.c.id, articles.c.title, articles.c.published_at, articles.c.body_text)
+    return [SearchHit(*row) for row in connection.execute(query, params)]
+
+
+def _postgres_ranking(count: int) -> str:
+    """Articles whose parts, together, contain every phrase; a phrase may sit in any part."""
+    terms = [f"phraseto_tsquery('simple', :p{n})" for n in range(count)]
+    every = " AND ".join(f"bool_or(document @@ {t})" for t in terms)
+    return (
+        f"SELECT article_id, sum(ts_rank(document, q.any_term)) AS rank"
+        f" FROM {SEARCH_INDEX}, (SELECT {' || '.join(terms)} AS any_term) AS q"
+        f" WHERE document @@ q.any_term GROUP BY article_id HAVING {every}"
+    )
+
+
+def _fts5_phrase(phrase: str) -> str:
+    return '"' + phrase.replace('"', '""') + '"'
+
+
+def _parts(body: str) -> list[str]:
+    tokens = body.split()
+    if len(tokens) <= PART_TOKENS:
+        return [" ".join(tokens)]
+    step = PART_TOKENS - PART_OVERLAP
+    return [" ".join(tokens[i : i + PART_TOKENS]) for i in range(0, len(tokens) - PART_OVERLAP, step)]

@@ -1,0 +1,65 @@
+"""Full-text search over loaded articles, and rebuilding its index from the articles table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.engine import URL
+
+from etl.load import create_load_engine, require_head
+from etl.load import search as index
+from etl.transform.search_text import parse_query, search_text, snippet
+
+REBUILD_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Match:
+    article_id: int
+    title: str | None
+    published_at: datetime | None
+    snippet: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    matches: list[Match]
+    indexed: int
+    live: int
+
+    @property
+    def complete(self) -> bool:
+        """False when some live articles are missing from the index (e.g. right after an upgrade)."""
+        return self.indexed >= self.live
+
+
+def find(url: URL, query: str, limit: int) -> SearchResult:
+    """Live articles containing every term of `query`; raises ValueError for an empty query."""
+    parsed = parse_query(query)
+    engine = create_load_engine(url)
+    try:
+        require_head(engine)
+        with engine.connect() as connection:
+            hits = index.search(connection, parsed.phrases, limit)
+            indexed, live = index.coverage(connection)
+    finally:
+        engine.dispose()
+    matches = [Match(h.article_id, h.title, h.published_at, snippet(h.body_text, parsed.terms)) for h in hits]
+    return SearchResult(matches=matches, indexed=indexed, live=live)
+
+
+def rebuild(url: URL) -> int:
+    """Recreate the whole index from the articles table, in one transaction; articles indexed."""
+    engine = create_load_engine(url)
+    try:
+        require_head(engine)
+        with engine.begin() as connection:
+            index.clear(connection)
+            total = 0
+            for rows in index.live_articles(connection, REBUILD_BATCH):
+                index.replace_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
+                total += len(rows)
+    finally:
+        engine.dispose()
+    return total

@@ -43,9 +43,8 @@ def test_seed_queries(db: Database, query: str, expected: set[str]) -> None:
 def test_matches_print_date_title_and_snippet(db: Database) -> None:
     db.load(SEEDS)
     lines = db.run("search", "王毅").stdout.splitlines()
-    assert lines[0] == "2022-03-02  俄方：无普京与泽连斯基会谈计划  [article %d]" % db.scalar(
-        "SELECT id FROM articles WHERE source_path = :p", p=S002
-    )
+    article_id = db.scalar("SELECT id FROM articles WHERE source_path = :p", p=S002)
+    assert lines[0] == f"2022-03-02  俄方：无普京与泽连斯基会谈计划  [article {article_id}]"
     assert lines[1].startswith(
         "    …59台火箭炮、179门火炮和迫击炮、286辆军用特别车辆。 王毅应约同乌克兰外长库列巴通电话"
     )

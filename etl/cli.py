@@ -5,12 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy.exc import DBAPIError
 
-from etl import __version__, pipeline
+from etl import __version__, pipeline, schema_docs
 from etl import search as search_index
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
@@ -222,3 +223,45 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
         click.echo(f"{day}  {match.title or '(untitled)'}  [article {match.article_id}]")
         click.echo(f"    {match.snippet}")
     click.echo(f"{len(result.matches)} match{'es' if len(result.matches) != 1 else ''}", err=True)
+
+
+@cli.group()
+def schema() -> None:
+    """Describe the schema for people and BI tools."""
+
+
+@schema.command()
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs"),
+    show_default=True,
+    help="Where schema.md and datasette-metadata.json go.",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files are missing or out of date.")
+def docs(output_dir: Path, check: bool) -> None:
+    """Write schema.md (tables, columns, keys, descriptions, ER diagram) and Datasette metadata.
+
+    Both are generated from the models, so they always match the code that made the database.
+
+    Example:
+
+        etl schema docs --output-dir docs
+    """
+    stale = []
+    for name, content in schema_docs.rendered_files().items():
+        path = output_dir / name
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == content:
+            continue
+        stale.append(path)
+        if not check:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    if check and stale:
+        click.echo(f"out of date: {', '.join(map(str, stale))}; run `etl schema docs`", err=True)
+        sys.exit(1)
+    for path in stale:
+        click.echo(f"Wrote {path}")
+    if not stale:
+        click.echo(f"{output_dir}: up to date")

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from etl.errors import ConfigError
+from etl.load.comments import describe_views
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -55,6 +56,7 @@ def upgrade_database(engine: Engine) -> MigrationResult:
         before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(alembic_config(connection), "head")
         after = MigrationContext.configure(connection).get_current_revision()
+        describe_views(connection)
     return MigrationResult(before=before, after=after)
 
 

@@ -17,6 +17,7 @@ from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
 from etl.load import (
     MigrationResult,
+    access,
     create_load_engine,
     current_revision,
     head_revision,
@@ -179,6 +180,43 @@ def current(db: str | None) -> None:
     click.echo(f"Database: {redact_url(url)}")
     click.echo(f"Current revision: {current_revision(create_load_engine(url)) or '(none)'}")
     click.echo(f"Head revision:    {head_revision()}")
+
+
+@db.command("grant-readonly")
+@click.argument("role")
+@db_option
+@click.option(
+    "--password",
+    envvar="ETL_READONLY_PASSWORD",
+    help="Password for the role (better: $ETL_READONLY_PASSWORD, kept out of shell history). "
+    "Without it, an existing password is kept.",
+)
+@reports_errors
+def grant_readonly(role: str, db: str | None, password: str | None) -> None:
+    """Create or update a Postgres login ROLE that can SELECT every table and view, and nothing else.
+
+    Tables and views that later migrations add are readable too (default privileges), as long as
+    migrations run as the user running this command. The role's sessions are read-only by default.
+
+    Example:
+
+        ETL_READONLY_PASSWORD=... etl db grant-readonly metabase --db postgresql+psycopg://postgres@db/etl
+    """
+    url = resolve_database_url(db)
+    grant = access.grant_readonly(create_load_engine(url), role, password)
+    click.echo(f"Database: {redact_url(url)}")
+    click.echo(
+        f"Role {grant.role} {'created' if grant.created else 'updated'}: it can read {grant.relations} "
+        f"tables and views in {grant.database}.{grant.schema}, and those {grant.owner} creates later."
+    )
+    if not grant.password_set:
+        click.echo("No password set: it can log in only where pg_hba.conf trusts it, or with an earlier one.")
+    if grant.can_create:
+        click.echo(
+            f"warning: everyone may create tables in schema {grant.schema} (Postgres before 15); "
+            f"run REVOKE CREATE ON SCHEMA {grant.schema} FROM PUBLIC to make the role strictly read-only",
+            err=True,
+        )
 
 
 @cli.command()

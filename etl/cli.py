@@ -11,7 +11,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import DBAPIError
 
-from etl import __version__, pipeline, schema_docs
+from etl import __version__, output, pipeline, schema_docs
 from etl import search as search_index
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
@@ -21,8 +21,10 @@ from etl.load import (
     create_load_engine,
     current_revision,
     head_revision,
+    require_head,
     upgrade_database,
 )
+from etl.load import stats as load_stats
 from etl.pipeline import RunSummary
 
 EXIT_FILES_FAILED = 1
@@ -303,3 +305,23 @@ def docs(output_dir: Path, check: bool) -> None:
         click.echo(f"Wrote {path}")
     if not stale:
         click.echo(f"{output_dir}: up to date")
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--by", "dimension", type=click.Choice(load_stats.DIMENSIONS), default="category", show_default=True
+)
+@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+@reports_errors
+def stats(db: str | None, dimension: str, fmt: str) -> None:
+    """Count live articles by category (with their sub-categories), month, linked domain or credit role.
+
+    Example:
+
+        etl stats --by month --format csv > months.csv
+    """
+    engine = create_load_engine(resolve_database_url(db))
+    require_head(engine)
+    counts = load_stats.counts_by(engine, dimension)
+    click.echo(output.render(counts.columns, counts.rows, fmt))

@@ -112,3 +112,12 @@ def test_db_upgrade_and_current(db: Database) -> None:
     assert f"Migrated: (empty database) -> {HEAD}" in db.run("db", "upgrade").output
     assert f"Already at head ({HEAD})" in db.run("db", "upgrade").output
     assert f"Current revision: {HEAD}" in db.run("db", "current").output
+
+
+def test_grant_readonly_on_sqlite_points_to_a_read_only_url(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["db", "grant-readonly", "bi", "--db", f"sqlite:///{tmp_path / 'etl.db'}"]
+    )
+    assert result.exit_code == 1
+    assert "grant-readonly needs Postgres" in result.output
+    assert "sqlite:///file:etl.db?mode=ro&uri=true" in result.output

@@ -1,0 +1,48 @@
+"""Counts for `etl stats`, read from the BI views so they agree with what dashboards show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+LIVE = "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL"
+
+QUERIES = {
+    # every level counts the live articles filed under it or below it
+    "category": (
+        "SELECT c.path AS category, c.depth, count(DISTINCT ac.article_id) AS articles FROM categories c"
+        " JOIN categories leaf ON leaf.path = c.path"
+        " OR substr(leaf.path, 1, length(c.path) + 1) = c.path || '/'"
+        " JOIN article_categories ac ON ac.category_id = leaf.id "
+        + LIVE.format(alias="ac")
+        + " GROUP BY c.path, c.depth ORDER BY c.path"
+    ),
+    "month": (
+        "SELECT month, count(*) AS articles FROM v_articles GROUP BY month ORDER BY month IS NULL, month"
+    ),
+    "domain": (
+        "SELECT registered_domain AS domain, link_rows AS links, article_count AS articles,"
+        " link_count AS urls FROM v_domain_stats ORDER BY link_rows DESC, registered_domain"
+    ),
+    "role": (
+        "SELECT x.role, count(*) AS credits, count(DISTINCT x.author_id) AS people,"
+        " count(DISTINCT x.article_id) AS articles FROM article_authors x "
+        + LIVE.format(alias="x")
+        + " GROUP BY x.role ORDER BY credits DESC, x.role"
+    ),
+}
+DIMENSIONS = tuple(QUERIES)
+
+
+@dataclass(frozen=True)
+class Counts:
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def counts_by(engine: Engine, dimension: str) -> Counts:
+    with engine.connect() as connection:
+        result = connection.execute(text(QUERIES[dimension]))
+        return Counts(columns=tuple(result.keys()), rows=[tuple(row) for row in result])

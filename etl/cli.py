@@ -259,8 +259,9 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
             err=True,
         )
     for match in result.matches:
-        day = match.published_at.date().isoformat() if match.published_at else "(no date)"
-        click.echo(f"{day}  {match.title or '(untitled)'}  [article {match.article_id}]")
+        article = match.article
+        day = article.published_at.date().isoformat() if article.published_at else "(no date)"
+        click.echo(f"{day}  {article.title or '(untitled)'}  [article {article.article_id}]")
         click.echo(f"    {match.snippet}")
     click.echo(f"{len(result.matches)} match{'es' if len(result.matches) != 1 else ''}", err=True)
 

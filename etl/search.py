@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy.engine import URL
 
@@ -16,9 +15,7 @@ REBUILD_BATCH = 500
 
 @dataclass(frozen=True)
 class Match:
-    article_id: int
-    title: str | None
-    published_at: datetime | None
+    article: index.SearchHit
     snippet: str
 
 
@@ -45,7 +42,7 @@ def find(url: URL, query: str, limit: int) -> SearchResult:
             indexed, live = index.coverage(connection)
     finally:
         engine.dispose()
-    matches = [Match(h.article_id, h.title, h.published_at, snippet(h.body_text, parsed.terms)) for h in hits]
+    matches = [Match(hit, snippet(hit.body_text, parsed.terms)) for hit in hits]
     return SearchResult(matches=matches, indexed=indexed, live=live)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 from conftest import REPO, SEEDS, Database
 
@@ -77,7 +78,7 @@ def test_readme_usage_matches_the_cli() -> None:
     for line in usage.group(1).splitlines():
         words = line.split()
         command = cli.commands[words[1]]
-        if words[1] == "db":
-            command = command.commands[words[2]]  # type: ignore[attr-defined]
+        if isinstance(command, click.Group):
+            command = command.commands[words[2]]
         documented = set(re.findall(r"--[a-z-]+", line))
         assert documented == {opt for p in command.params for opt in p.opts if opt.startswith("--")}

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from etl.records import SearchText
 
 # Han (with extensions A-G and compatibility ideographs), kana and hangul syllables
-_CJK_CHAR = re.compile(
-    "([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f])"
-)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+# the empty positions before and after each CJK character: a literal replacement stays in C
+_CJK_EDGE = re.compile(f"(?<=[{_CJK}])|(?=[{_CJK}])")
 _WORD_CHAR = re.compile(r"\w")
 SNIPPET_CHARS = 120
 SNIPPET_LEAD = 30
@@ -34,7 +34,7 @@ class SearchQuery:
 
 def index_text(text: str) -> str:
     """NFKC-folded (full-width Latin becomes ASCII), with spaces around every CJK character."""
-    return _CJK_CHAR.sub(r" \1 ", unicodedata.normalize("NFKC", text))
+    return _CJK_EDGE.sub(" ", unicodedata.normalize("NFKC", text))
 
 
 def search_text(title: str | None, body_text: str) -> SearchText:

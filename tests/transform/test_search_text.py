@@ -39,7 +39,7 @@ def test_parse_query_phrases_are_index_text(query: str) -> None:
 def test_parse_query_splits_terms() -> None:
     parsed = parse_query("  普京  Biden ， ")
     assert parsed.terms == ("普京", "Biden")
-    assert parsed.phrases == ("普  京", "Biden")
+    assert parsed.phrases == ("普 京", "Biden")
 
 
 @pytest.mark.parametrize("query", ["", "   ", "!!", "，。"])

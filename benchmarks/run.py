@@ -154,6 +154,15 @@ def main() -> None:
         leftover.unlink()
     sqlite = ["--db", f"sqlite:///{database}"]
     rows.append(timed("etl cold, SQLite", [*etl, *sqlite]))
+    search = [python, "-m", "etl", "search"]
+    rows.append(
+        timed(
+            "etl search --rebuild, SQLite (the search index alone, 1 process)",
+            [*search, "--rebuild", *sqlite],
+        )
+    )
+    rows.append(timed("etl search 普京, SQLite (one query, with start-up)", [*search, "普京", *sqlite]))
+    print(f"SQLite file after the cold load: {database.stat().st_size / 2**20:,.0f} MB", flush=True)
     rows.append(timed("etl re-run, nothing changed, SQLite", [*etl, *sqlite]))
     changed = next(iter(sorted(corpus.rglob("*.md"))))
     changed.write_text(changed.read_text(encoding="utf-8").replace("。", "。 ", 1), encoding="utf-8")
@@ -162,6 +171,12 @@ def main() -> None:
         url, name = postgres_database(args.postgres)
         try:
             rows.append(timed("etl cold, Postgres", [*etl, "--db", url]))
+            rows.append(
+                timed("etl search --rebuild, Postgres (1 process)", [*search, "--rebuild", "--db", url])
+            )
+            rows.append(
+                timed("etl search 普京, Postgres (one query, with start-up)", [*search, "普京", "--db", url])
+            )
         finally:
             drop_postgres_database(args.postgres, name)
     if not args.no_peers:

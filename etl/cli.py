@@ -12,7 +12,6 @@ import click
 from sqlalchemy.exc import DBAPIError
 
 from etl import __version__, output, pipeline, schema_docs
-from etl import search as search_index
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
 from etl.load import (
@@ -241,6 +240,8 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
 
         etl search --rebuild
     """
+    from etl import search as search_index  # imports the parsers: only when searching
+
     url = resolve_database_url(db)
     if rebuild:
         click.echo(f"Indexed {search_index.rebuild(url)} articles", err=True)

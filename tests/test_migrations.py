@@ -11,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from conftest import REPO, Database
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
-from etl.load.migrate import alembic_config, head_revision
+from etl.load.migrate import SCHEMA_HEAD, alembic_config, head_revision
 from etl.models import metadata, outside_search_index
 
 
@@ -49,3 +49,16 @@ def test_alembic_command_line_reads_etl_database_url(db: Database) -> None:
     subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=REPO, env=env, check=True)
     assert db.scalar("SELECT version_num FROM alembic_version") == head_revision()
     assert _diff(db) == []
+
+
+def test_schema_head_constant_is_the_newest_migration() -> None:
+    assert head_revision() == SCHEMA_HEAD
+
+
+def test_a_database_from_a_newer_etl_is_refused_with_a_message(db: Database) -> None:
+    db.run("db", "upgrade")
+    with db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    result = db.run("db", "upgrade", expect_exit=1)
+    assert "cannot migrate the database from revision 0099" in result.output
+    assert "(was it made by a newer etl?)" in result.output

@@ -43,18 +43,29 @@ def _walk(roots: Iterable[Path]) -> Iterator[SourceFile]:
             parent = str(root.parent.resolve())
             yield SourceFile(parent, str(root), root.name, stat.st_size, stat.st_mtime_ns)
             continue
-        absolute = str(root.resolve())
-        for folder, subfolders, names in os.walk(root):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(names):
-                if Path(name).suffix.lower() not in ARTICLE_SUFFIXES:
-                    continue
-                full = Path(folder, name)
-                try:
-                    stat = full.stat()
-                except OSError:
-                    continue  # vanished, or a dangling symlink
-                if not S_ISREG(stat.st_mode):
-                    continue
-                relative = full.relative_to(root).as_posix()
-                yield SourceFile(absolute, str(full), relative, stat.st_size, stat.st_mtime_ns)
+        yield from _walk_folder(str(root.resolve()), str(root), "")
+
+
+def _walk_folder(root: str, folder: str, prefix: str) -> Iterator[SourceFile]:
+    """Files of `folder` by name, then its sub-folders by name; plain strings, as this runs per file."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError:
+        return  # vanished or unreadable: nothing to load from it
+    subfolders = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
+                subfolders.append(entry)
+            continue
+        if os.path.splitext(entry.name)[1].lower() not in ARTICLE_SUFFIXES:
+            continue
+        try:
+            stat = entry.stat()  # follows a symlinked file to its target
+        except OSError:
+            continue  # vanished, or a dangling symlink
+        if S_ISREG(stat.st_mode):
+            yield SourceFile(root, entry.path, prefix + entry.name, stat.st_size, stat.st_mtime_ns)
+    for entry in subfolders:
+        yield from _walk_folder(root, entry.path, f"{prefix}{entry.name}/")

@@ -128,7 +128,8 @@ def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownF
             articles.c.source_size,
             articles.c.source_mtime_ns,
         ).where(articles.c.source_path.in_(chunk), articles.c.deleted_at.is_(None))
-        found.update({path: KnownFile(*rest) for path, *rest in connection.execute(query)})
+        rows = connection.execute(query).all()  # one fetch: this runs for every file of a re-run
+        found.update({row[0]: KnownFile(row[1], row[2], row[3], row[4]) for row in rows})
     return found
 
 

@@ -92,3 +92,14 @@ def test_phrase_deep_in_a_long_article(db: Database, tmp_path: Path) -> None:
     db.load(article.parent)
     assert _found(db, "王毅") == ["long.md"]
     assert _found(db, "毅王") == []
+
+
+def test_a_body_of_long_words_stays_within_postgres_limits(db: Database, tmp_path: Path) -> None:
+    """2 MB of distinct 1,000-character words: one tsvector would exceed Postgres' 1 MB."""
+    words = " ".join(f"{n:04d}" + "x" * 996 for n in range(2_000))
+    article = tmp_path / "wide" / "wide.md"
+    article.parent.mkdir()
+    article.write_text(f"---\ntitle: Wide\n---\n{words} 王毅\n", encoding="utf-8")
+    db.load(article.parent)
+    assert db.scalar("SELECT count(*) FROM load_errors") == 0
+    assert _found(db, "王毅") == ["wide.md"]

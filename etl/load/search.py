@@ -17,9 +17,11 @@ from etl.load.sql import chunked, execute_many
 from etl.models import SEARCH_INDEX, articles
 from etl.records import SearchText
 
-# Postgres keeps word positions only up to 16,383 per tsvector, so phrase matching fails past it;
-# long bodies are indexed in parts that overlap by more than any sensible query's length
+# Postgres keeps word positions only up to 16,383 per tsvector (phrase matching fails past it) and
+# a tsvector may not exceed 1 MB: long bodies are indexed in parts, which overlap by more than any
+# sensible query's length so that a phrase across a boundary is still found
 PART_TOKENS = 8_000
+PART_CHARS = 200_000
 PART_OVERLAP = 64
 TITLE_WEIGHT = 10.0
 
@@ -127,7 +129,16 @@ def _fts5_phrase(phrase: str) -> str:
 
 def _parts(body: str) -> list[str]:
     tokens = body.split()
-    if len(tokens) <= PART_TOKENS:
+    if len(tokens) <= PART_TOKENS and len(body) <= PART_CHARS:
         return [" ".join(tokens)]
-    step = PART_TOKENS - PART_OVERLAP
-    return [" ".join(tokens[i : i + PART_TOKENS]) for i in range(0, len(tokens) - PART_OVERLAP, step)]
+    parts: list[str] = []
+    start = 0
+    while True:
+        end, size = start, 0
+        while end < len(tokens) and end - start < PART_TOKENS and size <= PART_CHARS:
+            size += len(tokens[end]) + 1
+            end += 1
+        parts.append(" ".join(tokens[start:end]))
+        if end >= len(tokens):
+            return parts
+        start = max(end - PART_OVERLAP, start + 1)

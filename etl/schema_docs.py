@@ -54,7 +54,8 @@ def render_markdown() -> str:
         "",
         f"- SQLite: FTS5 virtual table `{SEARCH_INDEX}(title, body)`, `rowid` = `articles.id`.",
         f"- Postgres: table `{SEARCH_INDEX}(article_id, chunk, document tsvector)` with a GIN index;",
-        "  long articles are split into overlapping chunks (Postgres keeps word positions up to 16,383).",
+        "  long articles are split into overlapping chunks (Postgres keeps word positions up to 16,383",
+        "  and a tsvector under 1 MB).",
         "",
     ]
     return "\n".join(lines)

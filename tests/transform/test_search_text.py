@@ -16,7 +16,8 @@ def test_index_text_spaces_cjk_and_folds_full_width() -> None:
     assert index_text("王毅说Ｂｉｄｅｎ好").split() == ["王", "毅", "说", "Biden", "好"]
     assert index_text("ソウル서울").split() == ["ソ", "ウ", "ル", "서", "울"]
     # half-width katakana, an ideographic space, full-width digits, a Han extension B character
-    assert index_text("ｶﾀｶﾅ　Ｂｉｄｅｎ２０２２𠀀字").split() == ["カ", "タ", "カ", "ナ", "Biden2022", "𠀀", "字"]
+    folded = index_text("ｶﾀｶﾅ　Ｂｉｄｅｎ２０２２𠀀字").split()
+    assert folded == ["カ", "タ", "カ", "ナ", "Biden2022", "𠀀", "字"]
 
 
 @given(before=ANY, query=CJK, after=ANY)

@@ -145,7 +145,7 @@ def _print_summary(summary: RunSummary) -> None:
 
 @cli.group()
 def db() -> None:
-    """Manage the database schema (Alembic migrations)."""
+    """Manage the database: schema migrations (Alembic) and read-only access for BI tools."""
 
 
 @db.command()
@@ -312,9 +312,21 @@ def docs(output_dir: Path, check: bool) -> None:
 @cli.command()
 @db_option
 @click.option(
-    "--by", "dimension", type=click.Choice(load_stats.DIMENSIONS), default="category", show_default=True
+    "--by",
+    "dimension",
+    type=click.Choice(load_stats.DIMENSIONS),
+    default="category",
+    show_default=True,
+    help="What to count by: category path (with sub-categories), UTC month, linked domain, credit role.",
 )
-@click.option("--format", "fmt", type=click.Choice(output.FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(output.FORMATS),
+    default="table",
+    show_default=True,
+    help="An aligned table for people, CSV or JSON for programs.",
+)
 @reports_errors
 def stats(db: str | None, dimension: str, fmt: str) -> None:
     """Count live articles by category (with their sub-categories), month, linked domain or credit role.

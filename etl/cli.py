@@ -17,10 +17,10 @@ from etl.errors import EtlError
 from etl.load import (
     MigrationResult,
     access,
-    create_load_engine,
     current_revision,
+    engine_at_head,
+    engine_for,
     head_revision,
-    require_head,
     upgrade_database,
 )
 from etl.load import stats as load_stats
@@ -159,7 +159,8 @@ def upgrade(db: str | None) -> None:
         etl db upgrade --db postgresql+psycopg://postgres@127.0.0.1/test
     """
     url = resolve_database_url(db)
-    result = upgrade_database(create_load_engine(url))
+    with engine_for(url) as engine:
+        result = upgrade_database(engine)
     click.echo(f"Database: {redact_url(url)}")
     if result.changed:
         click.echo(f"Migrated: {result.before or '(empty database)'} -> {result.after}")
@@ -179,7 +180,8 @@ def current(db: str | None) -> None:
     """
     url = resolve_database_url(db)
     click.echo(f"Database: {redact_url(url)}")
-    click.echo(f"Current revision: {current_revision(create_load_engine(url)) or '(none)'}")
+    with engine_for(url) as engine:
+        click.echo(f"Current revision: {current_revision(engine) or '(none)'}")
     click.echo(f"Head revision:    {head_revision()}")
 
 
@@ -204,7 +206,8 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
         ETL_READONLY_PASSWORD=... etl db grant-readonly metabase --db postgresql+psycopg://postgres@db/etl
     """
     url = resolve_database_url(db)
-    grant = access.grant_readonly(create_load_engine(url), role, password)
+    with engine_for(url) as engine:
+        grant = access.grant_readonly(engine, role, password)
     click.echo(f"Database: {redact_url(url)}")
     click.echo(
         f"Role {grant.role} {'created' if grant.created else 'updated'}: it can read {grant.relations} "
@@ -242,12 +245,12 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
     """
     from etl import search as search_index  # imports the parsers: only when searching
 
+    if query is None and not rebuild:
+        raise click.UsageError("give a QUERY, or --rebuild")
     url = resolve_database_url(db)
     if rebuild:
         click.echo(f"Indexed {search_index.rebuild(url)} articles", err=True)
     if query is None:
-        if not rebuild:
-            raise click.UsageError("give a QUERY, or --rebuild")
         return
     try:
         result = search_index.find(url, query, limit)
@@ -290,19 +293,11 @@ def docs(output_dir: Path, check: bool) -> None:
 
         etl schema docs --output-dir docs
     """
-    stale = []
-    for name, content in schema_docs.rendered_files().items():
-        path = output_dir / name
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
-        if current == content:
-            continue
-        stale.append(path)
-        if not check:
-            output_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+    stale = schema_docs.stale_files(output_dir)
     if check and stale:
         click.echo(f"out of date: {', '.join(map(str, stale))}; run `etl schema docs`", err=True)
         sys.exit(1)
+    schema_docs.write_files(stale)
     for path in stale:
         click.echo(f"Wrote {path}")
     if not stale:
@@ -335,7 +330,6 @@ def stats(db: str | None, dimension: str, fmt: str) -> None:
 
         etl stats --by month --format csv > months.csv
     """
-    engine = create_load_engine(resolve_database_url(db))
-    require_head(engine)
-    counts = load_stats.counts_by(engine, dimension)
+    with engine_at_head(resolve_database_url(db)) as engine:
+        counts = load_stats.counts_by(engine, dimension)
     click.echo(output.render(counts.columns, counts.rows, fmt))

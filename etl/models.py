@@ -124,6 +124,7 @@ articles = Table(
 )
 Index(None, articles.c.published_at)
 Index(None, articles.c.source_root)
+Index(None, articles.c.deleted_at)  # live articles (deleted_at IS NULL) are counted without a scan
 
 authors = Table(
     "authors",

@@ -13,7 +13,7 @@ from etl import __version__
 from etl.config import Settings
 from etl.errors import FileError
 from etl.extract import discover_files
-from etl.load import Loader, MigrationResult, create_load_engine, upgrade_database
+from etl.load import Loader, MigrationResult, engine_for, upgrade_database
 from etl.load.sql import chunked
 from etl.records import Article, Unchanged
 from etl.work import Job, process_files
@@ -93,8 +93,7 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     """
     started = time.monotonic()
     reporter = reporter or SilentReporter()
-    engine = create_load_engine(settings.database_url)
-    try:
+    with engine_for(settings.database_url) as engine:
         reporter.migrated(upgrade_database(engine))
         loader = Loader(engine, __version__)
         run_id = loader.start_run([str(p) for p in settings.paths])
@@ -109,8 +108,6 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
             loader.mark_failed(summary.counts())
             raise
         loader.finish_run(summary.status, summary.counts())
-    finally:
-        engine.dispose()
     summary.elapsed_s = time.monotonic() - started
     return summary
 

@@ -7,6 +7,7 @@ committed files differ from what this module renders.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Column, Table
@@ -85,6 +86,22 @@ def datasette_metadata() -> dict[str, Any]:
 def rendered_files() -> dict[str, str]:
     """File name (inside docs/) -> content."""
     return {"schema.md": render_markdown(), "datasette-metadata.json": render_datasette_metadata()}
+
+
+def stale_files(output_dir: Path) -> dict[Path, str]:
+    """The generated files under `output_dir` that are missing or out of date, with their content."""
+    stale = {}
+    for name, content in rendered_files().items():
+        path = output_dir / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != content:
+            stale[path] = content
+    return stale
+
+
+def write_files(files: dict[Path, str]) -> None:
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
 
 
 def render_datasette_metadata() -> str:

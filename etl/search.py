@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
 
-from etl.load import create_load_engine, require_head
+from etl.load import engine_at_head
 from etl.load import search as index
 from etl.transform.search_text import parse_query, search_text, snippet
 
@@ -34,29 +34,19 @@ class SearchResult:
 def find(url: URL, query: str, limit: int) -> SearchResult:
     """Live articles containing every term of `query`; raises ValueError for an empty query."""
     parsed = parse_query(query)
-    engine = create_load_engine(url)
-    try:
-        require_head(engine)
-        with engine.connect() as connection:
-            hits = index.search(connection, parsed.phrases, limit)
-            indexed, live = index.coverage(connection)
-    finally:
-        engine.dispose()
+    with engine_at_head(url) as engine, engine.connect() as connection:
+        hits = index.search(connection, parsed.phrases, limit)
+        indexed, live = index.coverage(connection)
     matches = [Match(hit, snippet(hit.body_text, parsed.terms)) for hit in hits]
     return SearchResult(matches=matches, indexed=indexed, live=live)
 
 
 def rebuild(url: URL) -> int:
     """Recreate the whole index from the articles table, in one transaction; articles indexed."""
-    engine = create_load_engine(url)
-    try:
-        require_head(engine)
-        with engine.begin() as connection:
-            index.clear(connection)
-            total = 0
-            for rows in index.live_articles(connection, REBUILD_BATCH):
-                index.replace_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
-                total += len(rows)
-    finally:
-        engine.dispose()
+    total = 0
+    with engine_at_head(url) as engine, engine.begin() as connection:
+        index.clear(connection)
+        for rows in index.live_articles(connection, REBUILD_BATCH):
+            index.add_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
+            total += len(rows)
     return total

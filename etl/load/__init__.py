@@ -1,8 +1,14 @@
 """Load stage: the only code that touches the database."""
 
-from etl.load.engine import create_load_engine
+from etl.load.engine import create_load_engine, engine_for
 from etl.load.loader import BatchOutcome, Loader
-from etl.load.migrate import MigrationResult, current_revision, head_revision, require_head, upgrade_database
+from etl.load.migrate import (
+    MigrationResult,
+    current_revision,
+    engine_at_head,
+    head_revision,
+    upgrade_database,
+)
 
 __all__ = [
     "BatchOutcome",
@@ -10,7 +16,8 @@ __all__ = [
     "MigrationResult",
     "create_load_engine",
     "current_revision",
+    "engine_at_head",
+    "engine_for",
     "head_revision",
-    "require_head",
     "upgrade_database",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, String, text
+from sqlalchemy import Connection, Engine, text
 
 from etl.errors import ConfigError
+from etl.load.sql import sql_literal
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,11 @@ def _grant(connection: Connection, role: str, password: str | None) -> ReadOnlyG
     if not role or role.startswith("pg_"):
         raise ConfigError(f"not a usable role name: {role!r}")
     ident = connection.dialect.identifier_preparer.quote_identifier
-    literal = String().literal_processor(connection.dialect)
-    assert literal is not None
     database, schema, owner = connection.execute(
         text("SELECT current_database(), current_schema(), current_user")
     ).one()
     exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first()
-    login = f"LOGIN PASSWORD {literal(password)}" if password is not None else "LOGIN"
+    login = f"LOGIN PASSWORD {sql_literal(connection, password)}" if password is not None else "LOGIN"
     connection.exec_driver_sql(f"{'ALTER' if exists else 'CREATE'} ROLE {ident(role)} {login}")
     for statement in (
         f"ALTER ROLE {ident(role)} SET default_transaction_read_only = on",

@@ -6,8 +6,9 @@ etl.views and are brought up to date after every upgrade, so rewording one needs
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, String, text
+from sqlalchemy import Connection, text
 
+from etl.load.sql import sql_literal
 from etl.views import VIEWS
 
 # (view, column or '') -> comment, for the views in the current schema
@@ -30,13 +31,11 @@ def describe_views(connection: Connection) -> int:
         return 0
     stored = {(view, column): comment for view, column, comment in connection.execute(STORED_COMMENTS)}
     quote = connection.dialect.identifier_preparer.quote
-    literal = String().literal_processor(connection.dialect)
-    assert literal is not None
     wanted = {(v.name, ""): v.description for v in VIEWS} | {
         (v.name, c.name): c.description for v in VIEWS for c in v.columns
     }
     changed = [(key, comment) for key, comment in wanted.items() if stored.get(key) != comment]
     for (view, column), comment in changed:
         target = f"COLUMN {quote(view)}.{quote(column)}" if column else f"VIEW {quote(view)}"
-        connection.exec_driver_sql(f"COMMENT ON {target} IS {literal(comment)}")
+        connection.exec_driver_sql(f"COMMENT ON {target} IS {sql_literal(connection, comment)}")
     return len(changed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -22,6 +24,16 @@ def create_load_engine(url: URL) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def engine_for(url: URL) -> Iterator[Engine]:
+    """A load engine for one command, its connections closed when the command is done."""
+    engine = create_load_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _begin_immediate(connection: Connection) -> None:

@@ -7,14 +7,18 @@ recognised with one query, which keeps `etl run` over unchanged files, `etl sear
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.engine import URL
 
 from etl.errors import ConfigError
 from etl.load.comments import describe_views
+from etl.load.engine import engine_for
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -89,6 +93,14 @@ def require_head(engine: Engine) -> None:
             f"the database schema is at revision {current or '(none)'}, this etl needs {SCHEMA_HEAD}: "
             "run `etl db upgrade` (or `etl run`) first"
         )
+
+
+@contextmanager
+def engine_at_head(url: URL) -> Iterator[Engine]:
+    """An engine on a database whose schema this etl can read (require_head), disposed after."""
+    with engine_for(url) as engine:
+        require_head(engine)
+        yield engine
 
 
 def _stamped(connection: Connection) -> str | None:

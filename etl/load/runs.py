@@ -88,18 +88,8 @@ def record_skip(connection: Connection, run_id: int, source_path: str, reason: s
         insert(skipped_files),
         {"run_id": run_id, "source_path": source_path, "reason": reason, "created_at": now},
     )
-    retired = (
-        connection.execute(
-            update(articles)
-            .where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
-            .values(deleted_at=now, updated_at=now)
-            .returning(articles.c.id)
-        )
-        .scalars()
-        .all()
-    )
-    search.remove_entries(connection, retired)
-    return len(retired)
+    live = select(articles.c.id).where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
+    return _retire(connection, connection.execute(live).scalars().all(), now)
 
 
 def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
@@ -108,13 +98,17 @@ def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
         articles.c.source_root == root, articles.c.deleted_at.is_(None)
     )
     gone = [row_id for row_id, path in connection.execute(query) if path not in seen]
-    now = now_utc()
-    for chunk in chunked(gone):
+    return _retire(connection, gone, now_utc())
+
+
+def _retire(connection: Connection, article_ids: Sequence[int], now: datetime) -> int:
+    """The one way an article is soft-deleted: deleted_at set, its search entry removed."""
+    for chunk in chunked(article_ids):
         connection.execute(
             update(articles).where(articles.c.id.in_(chunk)).values(deleted_at=now, updated_at=now)
         )
-    search.remove_entries(connection, gone)
-    return len(gone)
+    search.remove_entries(connection, article_ids)
+    return len(article_ids)
 
 
 def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownFile]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -34,3 +34,10 @@ def chunked(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[lis
 def execute_many(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         connection.execute(statement, rows)
+
+
+def sql_literal(connection: Connection, value: str) -> str:
+    """`value` as a quoted SQL string, for statements that take no bound parameters (COMMENT, ROLE)."""
+    render = String().literal_processor(connection.dialect)
+    assert render is not None  # every dialect renders string literals
+    return str(render(value))

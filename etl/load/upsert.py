@@ -51,8 +51,9 @@ def write_articles(
     for table in CHILD_TABLES:
         for chunk in chunked(changed_ids):
             connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
+    search.remove_entries(connection, changed_ids)
     _insert_children(connection, shared, [(ids[a.source_path], a) for a in batch])
-    search.replace_entries(connection, [(ids[a.source_path], a.search) for a in batch if a.search])
+    search.add_entries(connection, [(ids[a.source_path], a.search) for a in batch if a.search])
     return len(new), len(changed)
 
 

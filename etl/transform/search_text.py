@@ -43,7 +43,7 @@ def index_text(text: str) -> str:
     Character by character (no context), so a query and a document always split the same way.
     """
     spaced = text.translate(_table()).replace("  ", " ")  # 普京 -> " 普 京 ", not " 普  京 "
-    if spaced and max(spaced) > "\uffff":
+    if text and max(text) > "\uffff":  # the table leaves characters beyond the BMP as they are
         spaced = _ASTRAL_EDGE.sub(" ", spaced)
     return spaced
 

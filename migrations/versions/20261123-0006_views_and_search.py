@@ -1,4 +1,4 @@
-"""BI views over live articles, and the full-text search index.
+"""BI views over live articles, the full-text search index, and an index on articles.deleted_at.
 
 The view bodies are frozen here: a later change to a view is a new migration that replaces it.
 Their descriptions live in etl/views.py and are written as comments by `etl db upgrade`.
@@ -137,6 +137,7 @@ def _v_articles(dialect: str) -> str:
 def upgrade() -> None:
     """Create v_articles, v_article_links, v_daily_articles, v_domain_stats and article_search."""
     dialect = op.get_bind().dialect.name
+    op.create_index("ix_articles_deleted_at", "articles", ["deleted_at"])
     op.execute(f"CREATE VIEW v_articles AS {_v_articles(dialect)}")
     op.execute(f"CREATE VIEW v_article_links AS {V_ARTICLE_LINKS}")
     op.execute(f"CREATE VIEW v_daily_articles AS {V_DAILY_ARTICLES}")
@@ -150,3 +151,4 @@ def downgrade() -> None:
     op.execute("DROP TABLE article_search")
     for view in ("v_domain_stats", "v_daily_articles", "v_article_links", "v_articles"):
         op.execute(f"DROP VIEW {view}")
+    op.drop_index("ix_articles_deleted_at", table_name="articles")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup, Tag
 from bs4.element import PreformattedString
 
 from etl.records import ImageRef, LinkRef
@@ -21,7 +22,7 @@ BLOCK_TAGS = frozenset(
 DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "head", "title"})
 NAVIGATION_TAGS = frozenset({"a", "code"})
 # zero-width characters carry no text; BOMs inside text are debris from concatenated files
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(\d{1,6})(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 MAX_CAPTION = 200
@@ -46,30 +47,24 @@ class BodyContent:
         return "\n".join(p.text for p in self.paragraphs)
 
 
-@dataclass(frozen=True)
-class _Context:
+class _Context(NamedTuple):
     """What the children of one element are inside of."""
 
     block: Tag | None
     linked: bool
     preformatted: bool
-    dropped: bool
 
     def enter(self, tag: Tag) -> _Context:
         name = tag.name
-        if self.dropped or name in DROPPED_TAGS:
-            return _DROPPED
-        is_block = name in BLOCK_TAGS
-        return _Context(
-            block=tag if is_block else self.block,
-            linked=not is_block and (self.linked or name in NAVIGATION_TAGS),
-            preformatted=self.preformatted or name == "pre",
-            dropped=False,
-        )
+        if name in BLOCK_TAGS:
+            return _Context(tag, False, self.preformatted or name == "pre")
+        linked = self.linked or name in NAVIGATION_TAGS
+        if linked == self.linked and name != "pre":
+            return self
+        return _Context(self.block, linked, self.preformatted or name == "pre")
 
 
-_ROOT = _Context(None, False, False, False)
-_DROPPED = _Context(None, False, False, True)
+_ROOT = _Context(None, False, False)
 
 
 def extract_html(html: str) -> BodyContent:
@@ -81,28 +76,30 @@ def extract_html(html: str) -> BodyContent:
     code_spans: list[str] = []
     first_heading = None
     text = _TextCollector()
-    # one walk; each element's context is derived from its parent's, which the walk met first
-    contexts: dict[int, _Context] = {id(soup): _ROOT}
-    for node in soup.descendants:
-        parent = contexts[id(node.parent)]
-        if isinstance(node, Tag):
-            context = contexts[id(node)] = parent.enter(node)
-            if context.dropped:
+    # one walk in document order with an explicit stack (no recursion limit on deep documents);
+    # each element's children are walked with the context the element gives them
+    stack = [(iter(soup.contents), _ROOT)]
+    while stack:
+        children, context = stack[-1]
+        node = next(children, None)
+        if node is None:
+            stack.pop()
+        elif isinstance(node, Tag):
+            name = node.name
+            if name in DROPPED_TAGS:
                 continue
-            if node.name == "br":
+            if name == "br":
                 text.break_line()
-            elif node.name in ("img", "a", "code"):
+            elif name in ("img", "a", "code"):
                 _collect(node, images, links, code_spans)
-            elif node.name in ("h1", "h2") and first_heading is None:
+            elif name in ("h1", "h2") and first_heading is None:
                 first_heading = _squash(node.get_text()) or None
-        elif not parent.dropped and _is_text(node):
-            text.add(str(node), parent)
+            if node.contents:
+                stack.append((iter(node.contents), context.enter(node)))
+        elif not isinstance(node, PreformattedString):
+            # comments, CDATA and doctypes are PreformattedStrings: not text a reader sees
+            text.add(node, context)
     return BodyContent(text.paragraphs(), tuple(images), tuple(links), tuple(code_spans), first_heading)
-
-
-def _is_text(node: PageElement) -> bool:
-    # comments, CDATA and doctypes are PreformattedStrings: not text a reader sees
-    return isinstance(node, NavigableString) and not isinstance(node, PreformattedString)
 
 
 def _collect(tag: Tag, images: list[ImageRef], links: list[LinkRef], code_spans: list[str]) -> None:
@@ -119,7 +116,8 @@ class _TextCollector:
 
     def __init__(self) -> None:
         self._done: list[Paragraph] = []
-        self._parts: list[tuple[str, bool]] = []
+        self._parts: list[str] = []
+        self._linked: list[str] = []  # the parts inside links or code, to weigh the paragraph
         self._block: object = None
 
     def add(self, text: str, context: _Context) -> None:
@@ -127,32 +125,38 @@ class _TextCollector:
             self.break_line()
             self._block = context.block
         if context.preformatted:
-            lines = text.split("\n")
-            for index, line in enumerate(lines):
+            for index, line in enumerate(text.split("\n")):
                 if index:
                     self._flush()
-                self._parts.append((line, context.linked))
-            return
-        self._parts.append((text, context.linked))
+                self._append(line, context.linked)
+        else:
+            self._append(text, context.linked)
 
     def break_line(self) -> None:
-        self._flush()
+        if self._parts:
+            self._flush()
         self._block = object()  # whatever comes next starts afresh
 
     def paragraphs(self) -> tuple[Paragraph, ...]:
         self._flush()
         return tuple(self._done)
 
+    def _append(self, text: str, linked: bool) -> None:
+        self._parts.append(text)
+        if linked:
+            self._linked.append(text)
+
     def _flush(self) -> None:
-        text = _squash("".join(part for part, _ in self._parts))
+        text = _squash("".join(self._parts))
         if text:
-            linked = sum(len(_squash(part)) for part, is_linked in self._parts if is_linked)
+            linked = sum(len(_squash(part)) for part in self._linked)
             self._done.append(Paragraph(text, min(1.0, linked / len(text))))
         self._parts = []
+        self._linked = []
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.translate(_INVISIBLE).split())
+    return " ".join(_INVISIBLE.sub("", text).split())
 
 
 def _image(img: Tag) -> ImageRef:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import signal
 from collections.abc import Iterable, Iterator
 
 from etl.errors import FileError, TransformError
 from etl.extract import read_document
+from etl.load.sql import chunked
 from etl.records import Article, SourceFile, Unchanged
 
 Job = tuple[SourceFile, str | None, str]  # the file, the hash it had when loaded, the time zone
 Outcome = Article | Unchanged | FileError
-# files handed to the pool at a time: bounds the results waiting for the single writer
-WINDOW = 1024
+# files handed to the pool at a time, two windows in flight: bounds the results waiting for the writer
+WINDOW = 512
 CHUNK = 16
 # a worker is replaced after this many chunks (~2,000 files): parser allocations fragment the heap
 # and a long-lived worker's RSS creeps up, so a fresh one keeps memory flat on any archive size
@@ -64,12 +66,20 @@ def process_files(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     if workers <= 1:
         yield from map(process_file, jobs)
         return
+    windows = chunked(jobs, WINDOW)
+    first = next(windows, None)
+    if first is None:
+        return  # nothing to parse: no pool, no parsers
+    from etl.transform import warm_up
+
+    warm_up()  # in this process, before the fork: workers inherit the parsers instead of loading them
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_ignore_interrupts, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
-        window: list[Job] = []
-        for job in jobs:
-            window.append(job)
-            if len(window) == WINDOW:
-                yield from pool.imap(process_file, window, chunksize=CHUNK)
-                window = []
-        yield from pool.imap(process_file, window, chunksize=CHUNK)
+        # the next window is handed out before this one is drained, so the workers keep going while
+        # the writer loads the end of a window
+        pending: Iterator[Outcome] = iter(())
+        for window in itertools.chain([first], windows):
+            submitted = pool.imap(process_file, window, chunksize=CHUNK)
+            yield from pending
+            pending = submitted
+        yield from pending

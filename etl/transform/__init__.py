@@ -1,5 +1,18 @@
 """Transform stage: pure functions from RawDocument to Article. No I/O, no database."""
 
 from etl.transform.article import transform
+from etl.transform.search_text import index_text
+from etl.transform.urls import registered_domain
 
-__all__ = ["transform"]
+
+def warm_up() -> None:
+    """Load the lazily built tables (Public Suffix List, search-text table) now.
+
+    Called in the parent before it forks workers, so each worker, and each replacement of one,
+    starts with them instead of spending ~0.6 s of CPU importing and building them again.
+    """
+    registered_domain("example.com")
+    index_text("中")
+
+
+__all__ = ["transform", "warm_up"]

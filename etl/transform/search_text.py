@@ -22,6 +22,7 @@ _BMP_CJK = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A
 # Han extensions B-G are rare: a regex spaces them, only in texts that reach beyond the BMP
 _ASTRAL_CJK = "\U00020000-\U0003134f"
 _ASTRAL_EDGE = re.compile(f"(?<=[{_ASTRAL_CJK}])|(?=[{_ASTRAL_CJK}])")
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 # full-width and half-width forms (Ｂｉｄｅｎ, ２０２２, ｶﾀｶﾅ) fold to their usual characters
 _FORMS = range(0xFF01, 0xFFEF)
 _WORD_CHAR = re.compile(r"\w")
@@ -43,7 +44,7 @@ def index_text(text: str) -> str:
     Character by character (no context), so a query and a document always split the same way.
     """
     spaced = text.translate(_table()).replace("  ", " ")  # 普京 -> " 普 京 ", not " 普  京 "
-    if text and max(text) > "\uffff":  # the table leaves characters beyond the BMP as they are
+    if _BEYOND_BMP.search(text):  # the table leaves characters beyond the BMP as they are
         spaced = _ASTRAL_EDGE.sub(" ", spaced)
     return spaced
 

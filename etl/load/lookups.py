@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from etl.load.sql import chunked, insert_ignoring_conflicts
+from etl.load.sql import chunked, insert_rows
 from etl.models import authors, categories, domains, images, links, tags
 from etl.records import Article
 
@@ -45,9 +45,8 @@ class SharedRows:
         missing = sorted(value for value in rows if value not in known)
         if not missing:
             return
-        statement = insert_ignoring_conflicts(connection, table, key)
         for batch in chunked(missing):
-            connection.execute(statement, [rows[value] for value in batch])
+            insert_rows(connection, table, [rows[value] for value in batch], conflict_key=key)
         staged = self._staged.setdefault(table.name, {})
         column = table.c[key]
         for batch in chunked(missing):

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from etl.load.sql import chunked, execute_many
+from etl.load.sql import chunked
 from etl.models import SEARCH_INDEX, articles
 from etl.records import SearchText
 
@@ -36,20 +36,31 @@ class SearchHit:
 
 def add_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]]) -> None:
     """Index these articles; an article being re-indexed has had remove_entries first."""
+    if not entries:
+        return
     if connection.dialect.name == "postgresql":
-        rows = [
-            {"article_id": article_id, "chunk": n, "title": entry.title if n == 0 else "", "body": part}
-            for article_id, entry in entries
-            for n, part in enumerate(_parts(entry.body))
-        ]
-        statement = text(
-            f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) VALUES (:article_id, :chunk,"
-            " setweight(to_tsvector('simple', :title), 'A') || to_tsvector('simple', :body))"
+        columns: dict[str, list[Any]] = {"ids": [], "chunks": [], "titles": [], "bodies": []}
+        for article_id, entry in entries:
+            for n, part in enumerate(_parts(entry.body)):
+                columns["ids"].append(article_id)
+                columns["chunks"].append(n)
+                columns["titles"].append(entry.title if n == 0 else "")
+                columns["bodies"].append(part)
+        # one statement per batch, the parts as arrays (see etl.load.sql.insert_rows)
+        connection.execute(
+            text(
+                f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) SELECT id, chunk,"
+                " setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)"
+                " FROM unnest(CAST(:ids AS integer[]), CAST(:chunks AS integer[]),"
+                " CAST(:titles AS text[]), CAST(:bodies AS text[])) AS part(id, chunk, title, body)"
+            ),
+            columns,
         )
-    else:
-        rows = [{"id": article_id, "title": e.title, "body": e.body} for article_id, e in entries]
-        statement = text(f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (:id, :title, :body)")
-    execute_many(connection, statement, rows)
+        return
+    connection.execute(
+        text(f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (:id, :title, :body)"),
+        [{"id": article_id, "title": e.title, "body": e.body} for article_id, e in entries],
+    )
 
 
 def remove_entries(connection: Connection, article_ids: Sequence[int]) -> None:

@@ -5,19 +5,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, Table
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy import Connection, String, Table, text
+from sqlalchemy.dialects import sqlite
 
 T = TypeVar("T")
 # stays far below SQLite's bound-parameter limit
 CHUNK = 500
 
 
-def insert_ignoring_conflicts(connection: Connection, table: Table, key: str) -> Insert:
-    """INSERT … ON CONFLICT (key) DO NOTHING, so concurrent loaders never duplicate a shared row."""
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table).on_conflict_do_nothing(index_elements=[key])
+def insert_rows(
+    connection: Connection, table: Table, rows: list[dict[str, Any]], conflict_key: str | None = None
+) -> None:
+    """Insert rows that all have the same keys; with `conflict_key`, rows already there are skipped
+    (ON CONFLICT DO NOTHING, so concurrent loaders never duplicate a shared row).
+
+    On Postgres the rows go column-wise as arrays in one `INSERT … SELECT FROM unnest(…)`: an
+    executemany costs a statement per row on both ends, which made the child rows most of the
+    client's time. Only for columns whose values go to the driver as they are (no type decorator).
+    """
+    if not rows:
+        return
+    if connection.dialect.name != "postgresql":
+        statement = sqlite.insert(table)
+        if conflict_key:
+            statement = statement.on_conflict_do_nothing(index_elements=[conflict_key])
+        connection.execute(statement, rows)
+        return
+    dialect = connection.dialect
+    preparer = dialect.identifier_preparer
+    columns = [table.c[name] for name in rows[0]]
+    for column in columns:
+        if column.type.bind_processor(dialect) is not None:
+            raise TypeError(f"{table.name}.{column.name} converts its values: insert it with insert()")
+    arrays = [f"CAST(:c{n} AS {column.type.compile(dialect)}[])" for n, column in enumerate(columns)]
+    conflict = f" ON CONFLICT ({preparer.quote(conflict_key)}) DO NOTHING" if conflict_key else ""
+    statement = text(
+        f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c.name) for c in columns)})"
+        f" SELECT * FROM unnest({', '.join(arrays)}){conflict}"
+    )
+    connection.execute(statement, {f"c{n}": [row[c.name] for row in rows] for n, c in enumerate(columns)})
 
 
 def chunked(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -29,11 +55,6 @@ def chunked(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[lis
             batch = []
     if batch:
         yield batch
-
-
-def execute_many(connection: Connection, statement: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        connection.execute(statement, rows)
 
 
 def sql_literal(connection: Connection, value: str) -> str:

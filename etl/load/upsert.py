@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from etl.load import search
 from etl.load.lookups import SharedRows, category_path
-from etl.load.sql import chunked, execute_many
+from etl.load.sql import chunked, insert_rows
 from etl.models import (
     article_authors,
     article_categories,
@@ -136,8 +136,8 @@ def _insert_children(connection: Connection, shared: SharedRows, batch: list[tup
             }
             for n, lk in enumerate(article.links, start=1)
         ]
-    execute_many(connection, insert(article_authors), credits)
-    execute_many(connection, insert(article_categories), cats)
-    execute_many(connection, insert(article_tags), tag_rows)
-    execute_many(connection, insert(article_images), image_rows)
-    execute_many(connection, insert(article_links), link_rows)
+    insert_rows(connection, article_authors, credits)
+    insert_rows(connection, article_categories, cats)
+    insert_rows(connection, article_tags, tag_rows)
+    insert_rows(connection, article_images, image_rows)
+    insert_rows(connection, article_links, link_rows)

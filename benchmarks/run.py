@@ -48,6 +48,10 @@ def parse(path):
     else:
         BeautifulSoup(post.content, "lxml")
 
+def _ratio(bound_seconds: float | None, seconds: float) -> str:
+    return f"{bound_seconds / seconds:.2f}×" if bound_seconds else "—"
+
+
 if __name__ == "__main__":
     files = sorted(Path(sys.argv[1]).rglob("*.md"))
     workers = int(sys.argv[2])
@@ -203,7 +207,7 @@ def main() -> None:
 def report(rows: list[Row], files: int) -> None:
     by_name = {row.name: row for row in rows}
     bounds = [r for r in rows if r.name.startswith("parse lower bound (") and "1 process" not in r.name]
-    bound_seconds = bounds[0].seconds if bounds else float("nan")
+    bound_seconds = bounds[0].seconds if bounds else None
     cold = by_name["etl cold, SQLite"]
     print("\n| run | seconds | files/s | peak RSS MB | speed vs parse bound | time vs etl cold SQLite |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -211,9 +215,13 @@ def report(rows: list[Row], files: int) -> None:
         rate = files / row.seconds if row.seconds else float("inf")
         print(
             f"| {row.name}{' (' + row.note + ')' if row.note else ''} | {row.seconds:.2f} | {rate:,.0f} "
-            f"| {row.peak_mb:.0f} | {bound_seconds / row.seconds:.2f}× | {row.seconds / cold.seconds:.1%} |"
+            f"| {row.peak_mb:.0f} | {_ratio(bound_seconds, row.seconds)} | {row.seconds / cold.seconds:.1%} |"
         )
     shutil.rmtree(HERE / "__pycache__", ignore_errors=True)
+
+
+def _ratio(bound_seconds: float | None, seconds: float) -> str:
+    return f"{bound_seconds / seconds:.2f}×" if bound_seconds else "—"
 
 
 if __name__ == "__main__":

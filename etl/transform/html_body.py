@@ -58,10 +58,9 @@ class _Context(NamedTuple):
         name = tag.name
         if name in BLOCK_TAGS:
             return _Context(tag, False, self.preformatted or name == "pre")
-        linked = self.linked or name in NAVIGATION_TAGS
-        if linked == self.linked and name != "pre":
-            return self
-        return _Context(self.block, linked, self.preformatted or name == "pre")
+        if self.linked or name not in NAVIGATION_TAGS:
+            return self  # most inline elements change nothing: no new context to build
+        return _Context(self.block, True, self.preformatted)
 
 
 _ROOT = _Context(None, False, False)

@@ -124,7 +124,14 @@ articles = Table(
 )
 Index(None, articles.c.published_at)
 Index(None, articles.c.source_root)
-Index(None, articles.c.deleted_at)  # live articles (deleted_at IS NULL) are counted without a scan
+# only the soft-deleted rows (migration 0007): counted quickly, and never mistaken by SQLite's planner
+# for a way to find live articles
+Index(
+    None,
+    articles.c.deleted_at,
+    sqlite_where=articles.c.deleted_at.is_not(None),
+    postgresql_where=articles.c.deleted_at.is_not(None),
+)
 
 authors = Table(
     "authors",

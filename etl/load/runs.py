@@ -121,13 +121,9 @@ def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownF
             articles.c.extractor_version,
             articles.c.source_size,
             articles.c.source_mtime_ns,
-            articles.c.deleted_at,
-        ).where(articles.c.source_path.in_(chunk))
-        # deleted_at is filtered here, not in SQL: with `deleted_at IS NULL` in the query, SQLite
-        # (without ANALYZE statistics) walks the deleted_at index through every live article instead
-        # of looking the paths up (an unchanged 100,000-file re-run took 43 s instead of a few)
+        ).where(articles.c.source_path.in_(chunk), articles.c.deleted_at.is_(None))
         rows = connection.execute(query).all()  # one fetch: this runs for every file of a re-run
-        found.update({row[0]: KnownFile(row[1], row[2], row[3], row[4]) for row in rows if row[5] is None})
+        found.update({path: KnownFile(*rest) for path, *rest in rows})
     return found
 
 

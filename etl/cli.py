@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import DBAPIError
 
-from etl import __version__, output, pipeline, schema_docs
+from etl import __version__, output, pipeline
 from etl.config import build_settings, redact_url, resolve_database_url
 from etl.errors import EtlError
 from etl.load import (
@@ -24,7 +23,8 @@ from etl.load import (
     upgrade_database,
 )
 from etl.load import stats as load_stats
-from etl.pipeline import RunSummary
+from etl.recording import RunSummary
+from etl.schema import docs as schema_docs
 
 EXIT_FILES_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -39,7 +39,7 @@ db_option = click.option(
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn etl's own errors and database failures into a one-line message, never a traceback."""
+    """Turn etl's own errors (database failures included) into a one-line message, never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -47,9 +47,6 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(*args, **kwargs)
         except EtlError as exc:
             raise click.ClickException(str(exc)) from None
-        except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-            raise click.ClickException(f"database error: {reason}") from None
 
     return wrapper
 
@@ -124,10 +121,7 @@ class _CliReporter:
         self.advance = advance
 
     def migrated(self, result: MigrationResult) -> None:
-        if result.changed:
-            click.echo(f"Migrations applied: {result.before or '(empty database)'} -> {result.after}")
-        else:
-            click.echo(f"Schema up to date at revision {result.after}")
+        click.echo(result.describe())
 
     def advanced(self, files: int) -> None:
         self.advance(files)
@@ -162,10 +156,7 @@ def upgrade(db: str | None) -> None:
     with engine_for(url) as engine:
         result = upgrade_database(engine)
     click.echo(f"Database: {redact_url(url)}")
-    if result.changed:
-        click.echo(f"Migrated: {result.before or '(empty database)'} -> {result.after}")
-    else:
-        click.echo(f"Already at head ({result.after})")
+    click.echo(result.describe())
 
 
 @db.command()
@@ -243,17 +234,17 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
 
         etl search --rebuild
     """
-    from etl import search as search_index  # imports the parsers: only when searching
+    from etl import api  # imports the parsers: only when searching
 
     if query is None and not rebuild:
         raise click.UsageError("give a QUERY, or --rebuild")
     url = resolve_database_url(db)
     if rebuild:
-        click.echo(f"Indexed {search_index.rebuild(url)} articles", err=True)
+        click.echo(f"Indexed {api.rebuild(url)} articles", err=True)
     if query is None:
         return
     try:
-        result = search_index.find(url, query, limit)
+        result = api.find(url, query, limit)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if not result.complete:

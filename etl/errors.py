@@ -9,7 +9,11 @@ class ConfigError(EtlError):
     """A setting (flag, environment variable) has a value etl cannot use."""
 
 
-class DatabaseUnavailable(EtlError):
+class DatabaseError(EtlError):
+    """The database refused a statement or could not be reached; the message is its own words."""
+
+
+class DatabaseUnavailable(DatabaseError):
     """The connection to the database was lost: the run stops, a re-run picks up where it ended."""
 
 

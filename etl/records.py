@@ -1,4 +1,9 @@
-"""Plain records between the stages: extract -> RawDocument -> transform -> Article -> load."""
+"""Plain records between the stages: discover -> SourceFile -> extract -> RawDocument -> transform
+-> Article -> load, and the outcomes a file can end in (Article, Skipped, Unchanged, Failed).
+
+Every outcome carries the SourceFile it came from, so the run can count it, note it as seen and
+report it without asking what kind of record it is for anything but the outcome itself.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from etl.errors import FileError
+
 BodyFormat = Literal["html", "markdown", "mixed", "empty"]
-DatePrecision = Literal["second", "minute", "day", "month", "year"]
+DatePrecision = Literal["second", "minute", "hour", "day", "month", "year"]
 ImageRole = Literal["cover", "thumbnail", "inline"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file found under an input root; `source_path` is relative to that root, `/`-separated."""
+    """A file found under an input root, with the stat that tells an unchanged file without reading it."""
 
     root: str  # absolute path of the folder given (of the file's folder for a single file)
-    path: str
-    source_path: str
-    size: int = 0
-    mtime_ns: int = 0
+    path: str  # where to open it
+    source_path: str  # relative to root, `/`-separated: the article's natural key
+    size: int
+    mtime_ns: int
 
 
 @dataclass(frozen=True)
@@ -31,29 +38,15 @@ class KnownFile:
     size: int | None
     mtime_ns: int | None
 
-    def same_stat(self, source: SourceFile, version: str) -> bool:
-        return (self.extractor_version, self.size, self.mtime_ns) == (version, source.size, source.mtime_ns)
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """A file whose bytes match the loaded article: only its size and mtime are refreshed."""
-
-    source_path: str
-    size: int
-    mtime_ns: int
-
 
 @dataclass(frozen=True)
 class RawDocument:
-    source_path: str
+    """A file made text and split into front matter and body; nothing in it interpreted yet."""
+
+    source: SourceFile
     content_sha256: str
     metadata: dict[str, Any]
     body: str
-    has_front_matter: bool
-    source_root: str = ""
-    size: int = 0
-    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,7 +90,7 @@ class PublishedDate:
 
 @dataclass(frozen=True)
 class SearchText:
-    """Title and body as the full-text index takes them (see etl.transform.search_text)."""
+    """Title and body as the full-text index takes them (see etl.transform.index_text)."""
 
     title: str
     body: str
@@ -105,7 +98,9 @@ class SearchText:
 
 @dataclass(frozen=True)
 class Article:
-    source_path: str
+    """Everything the public schema holds about one article file, derived and ready to load."""
+
+    source: SourceFile
     content_sha256: str
     title: str | None
     published: PublishedDate | None
@@ -115,18 +110,41 @@ class Article:
     summary: str | None
     canonical_url: str | None
     front_matter: dict[str, Any]
-    credits: tuple[Credit, ...] = ()
-    categories: tuple[tuple[str, ...], ...] = ()
-    tags: tuple[str, ...] = ()
-    images: tuple[ImageRef, ...] = ()
-    links: tuple[LinkRef, ...] = ()
-    domains: tuple[Domain, ...] = ()  # every host of the images and links
-    skip_reason: str | None = None  # set when the file is not an article (placeholder, index page)
-    search: SearchText | None = None
-    source_root: str = ""
-    source_size: int = 0
-    source_mtime_ns: int = 0
+    credits: tuple[Credit, ...]
+    categories: tuple[tuple[str, ...], ...]
+    tags: tuple[str, ...]
+    images: tuple[ImageRef, ...]
+    links: tuple[LinkRef, ...]
+    domains: tuple[Domain, ...]  # every host of the images and links
+    search: SearchText
 
     @property
     def char_count(self) -> int:
         return len(self.body_text)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that is not an article (a placeholder stub, an index page), and why."""
+
+    source: SourceFile
+    reason: str
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file whose content is what was loaded; `stat_changed` when only its size or mtime moved."""
+
+    source: SourceFile
+    stat_changed: bool
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A file that could not be extracted, transformed or loaded; the run records it and goes on."""
+
+    source: SourceFile
+    error: FileError
+
+
+Outcome = Article | Skipped | Unchanged | Failed

@@ -1,4 +1,4 @@
-"""Alembic environment: target etl.models.metadata; URL from the caller or ETL_DATABASE_URL."""
+"""Alembic environment: target etl.schema.tables.metadata; URL from the caller or ETL_DATABASE_URL."""
 
 from logging.config import fileConfig
 
@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
 from etl.config import resolve_database_url
-from etl.models import metadata, outside_search_index
-from etl.types import UTCDateTime
+from etl.schema.tables import metadata, outside_search_index
+from etl.schema.types import UTCDateTime
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -109,7 +109,7 @@ class Database:
             return connection.execute(text(sql), params).scalar_one()
 
     def counts(self) -> dict[str, int]:
-        from etl.models import metadata
+        from etl.schema.tables import metadata
 
         return {name: int(self.scalar(f"SELECT count(*) FROM {name}")) for name in metadata.tables}
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 
 import pytest
 from alembic import command
+from conftest import SEEDS, Database
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from etl.load.migrate import alembic_config
-from tests.conftest import SEEDS, Database
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 

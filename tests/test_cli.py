@@ -109,8 +109,8 @@ def test_bad_options_fail_with_a_message(args: list[str], message: str) -> None:
 
 def test_db_upgrade_and_current(db: Database) -> None:
     assert "Current revision: (none)" in db.run("db", "current").output
-    assert f"Migrated: (empty database) -> {HEAD}" in db.run("db", "upgrade").output
-    assert f"Already at head ({HEAD})" in db.run("db", "upgrade").output
+    assert f"Migrations applied: (empty database) -> {HEAD}" in db.run("db", "upgrade").output
+    assert f"Schema up to date at revision {HEAD}" in db.run("db", "upgrade").output
     assert f"Current revision: {HEAD}" in db.run("db", "current").output
 
 

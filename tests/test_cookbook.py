@@ -6,9 +6,8 @@ import re
 from datetime import date, datetime
 
 import pytest
+from conftest import REPO, SEEDS, Database
 from sqlalchemy import text
-
-from tests.conftest import REPO, SEEDS, Database
 
 COOKBOOK = (REPO / "docs" / "queries.md").read_text(encoding="utf-8")
 ENTRIES = re.findall(r"^## (.+?)\n.*?```sql\n(.*?)```\n\n```text\n(.*?)```", COOKBOOK, flags=re.S | re.M)

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from tests.conftest import REPO, SEEDS, Database, postgres_required
+from conftest import REPO, SEEDS, Database, postgres_required
 
 STARTUP_S = 60
 

@@ -14,7 +14,7 @@ from conftest import REPO, Database
 from sqlalchemy import inspect, text
 
 from etl.load.migrate import SCHEMA_HEAD, alembic_config, head_revision
-from etl.models import metadata, outside_search_index
+from etl.schema.tables import metadata, outside_search_index
 
 
 def _diff(db: Database) -> list:

@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import REPO
 
 from etl.cli import cli
-from etl.models import metadata
-from etl.schema_docs import rendered_files
-from etl.views import VIEWS
-from tests.conftest import REPO
+from etl.schema.docs import rendered_files
+from etl.schema.tables import metadata
+from etl.schema.views import VIEWS
 
 
 def test_every_table_and_column_has_a_one_line_description() -> None:

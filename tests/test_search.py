@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import SEEDS, Database
+from conftest import SEEDS, Database
 
 SEED_PATHS = sorted(p.name for p in SEEDS.iterdir())
 S000, S001, S002, S003 = SEED_PATHS

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, Database
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
-
-from tests.conftest import SEEDS, Database
 
 
 def test_stats_by_category_is_an_aligned_table(db: Database) -> None:

@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS, Database, postgres_required
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
-from etl.models import articles
-from etl.views import VIEWS
-from tests.conftest import SEEDS, Database, postgres_required
+from etl.schema.tables import articles
+from etl.schema.views import VIEWS
 
 S000 = "000_79dec9e98373e082.txt"
 

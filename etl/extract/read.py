@@ -6,26 +6,29 @@ import hashlib
 
 from etl.errors import ExtractError
 from etl.extract.decode import decode_text
-from etl.extract.frontmatter import split_front_matter
+from etl.extract.split import split_front_matter
 from etl.records import RawDocument, SourceFile
+
+
+def read_bytes(source: SourceFile) -> bytes:
+    try:
+        with open(source.path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ExtractError(source.source_path, f"cannot read file: {exc.strerror}") from None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_document(source: SourceFile) -> RawDocument:
     """Read, hash, decode and split one file; raises ExtractError with the reason."""
-    try:
-        with open(source.path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        raise ExtractError(source.source_path, f"cannot read file: {exc.strerror}") from None
-    text = decode_text(source.source_path, data)
-    metadata, body, has_front_matter = split_front_matter(source.source_path, text)
-    return RawDocument(
-        source_path=source.source_path,
-        content_sha256=hashlib.sha256(data).hexdigest(),
-        metadata=metadata,
-        body=body,
-        has_front_matter=has_front_matter,
-        source_root=source.root,
-        size=source.size,
-        mtime_ns=source.mtime_ns,
-    )
+    data = read_bytes(source)
+    return document_from_bytes(source, data, sha256_hex(data))
+
+
+def document_from_bytes(source: SourceFile, data: bytes, content_sha256: str) -> RawDocument:
+    """Decode and split bytes already read and hashed (the worker hashes first, to skip unchanged files)."""
+    metadata, body = split_front_matter(source.source_path, decode_text(source.source_path, data))
+    return RawDocument(source=source, content_sha256=content_sha256, metadata=metadata, body=body)

@@ -1,7 +1,7 @@
 """Descriptions of the views as Postgres comments, which Metabase and Superset show.
 
 Table comments come with the migrations (from the models' comment=); view descriptions live in
-etl.views and are brought up to date after every upgrade, so rewording one needs no migration.
+etl.schema.views and are brought up to date after every upgrade, so rewording one needs no migration.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from etl.load.sql import sql_literal
-from etl.views import VIEWS
+from etl.schema.views import VIEWS
 
 # (view, column or '') -> comment, for the views in the current schema
 STORED_COMMENTS = text("""
@@ -26,7 +26,7 @@ STORED_COMMENTS = text("""
 
 
 def describe_views(connection: Connection) -> int:
-    """Write the view and view-column comments that differ from etl.views; how many were written."""
+    """Write the view and view-column comments that differ from etl.schema.views; how many were written."""
     if connection.dialect.name != "postgresql":
         return 0
     stored = {(view, column): comment for view, column, comment in connection.execute(STORED_COMMENTS)}

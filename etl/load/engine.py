@@ -8,6 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+
+from etl.errors import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_S = 60
 
@@ -28,12 +31,24 @@ def create_load_engine(url: URL) -> Engine:
 
 @contextmanager
 def engine_for(url: URL) -> Iterator[Engine]:
-    """A load engine for one command, its connections closed when the command is done."""
+    """A load engine for one command, its connections closed when the command is done.
+
+    A database failure leaves as etl's DatabaseError with the driver's own first line, so callers
+    (the CLI, the Python API) never need to know SQLAlchemy's exceptions.
+    """
     engine = create_load_engine(url)
     try:
         yield engine
+    except DBAPIError as exc:
+        raise DatabaseError(f"database error: {database_message(exc)}") from exc
     finally:
         engine.dispose()
+
+
+def database_message(exc: DBAPIError) -> str:
+    """The first line of what the database or its driver said."""
+    lines = str(exc.orig).strip().splitlines() if exc.orig is not None else []
+    return lines[0] if lines else type(exc.orig or exc).__name__
 
 
 def _begin_immediate(connection: Connection) -> None:

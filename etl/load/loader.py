@@ -1,4 +1,4 @@
-"""Loader: the one object through which the pipeline touches the database."""
+"""Loader: the one object through which a run touches the database."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from etl.errors import DatabaseUnavailable, FileError, LoadError
+from etl.errors import DatabaseUnavailable, LoadError
 from etl.load import runs
+from etl.load.engine import database_message
 from etl.load.lookups import SharedRows
 from etl.load.upsert import write_articles
-from etl.records import Article, KnownFile, Unchanged
+from etl.records import Article, Failed, KnownFile, Skipped, SourceFile
 
 
 @dataclass
 class BatchOutcome:
     inserted: int = 0
     updated: int = 0
-    failures: list[LoadError] = field(default_factory=list)
+    failures: list[Failed] = field(default_factory=list)
 
 
 class Loader:
@@ -49,9 +50,10 @@ class Loader:
         with self.engine.begin() as connection:
             return runs.retire_missing(connection, root, seen)
 
-    def refresh_stats(self, files: list[Unchanged]) -> None:
-        with self.engine.begin() as connection:
-            runs.refresh_stats(connection, files)
+    def refresh_stats(self, files: list[SourceFile]) -> None:
+        if files:
+            with self.engine.begin() as connection:
+                runs.refresh_stats(connection, files)
 
     def load(self, batch: list[Article]) -> BatchOutcome:
         """Load a batch in one transaction; if the database refuses it, retry article by article."""
@@ -69,20 +71,23 @@ class Loader:
             except DBAPIError as exc:
                 if exc.connection_invalidated:
                     raise _unavailable(batch, exc) from None
-                outcome.failures.append(LoadError(article.source_path, _database_message(exc)))
+                message = f"database refused the article: {database_message(exc)}"
+                outcome.failures.append(
+                    Failed(article.source, LoadError(article.source.source_path, message))
+                )
                 continue
             outcome.inserted += single.inserted
             outcome.updated += single.updated
         return outcome
 
-    def record_failure(self, error: FileError) -> None:
+    def record_failure(self, failed: Failed) -> None:
         with self.engine.begin() as connection:
-            runs.record_error(connection, self._current_run(), error)
+            runs.record_error(connection, self._current_run(), failed.error)
 
-    def record_skip(self, source_path: str, reason: str) -> int:
+    def record_skip(self, skipped: Skipped) -> int:
         """Record a file that is not an article; returns how many loaded articles it retired."""
         with self.engine.begin() as connection:
-            return runs.record_skip(connection, self._current_run(), source_path, reason)
+            return runs.record_skip(connection, self._current_run(), skipped)
 
     def finish_run(self, status: str, counts: dict[str, Any]) -> None:
         with self.engine.begin() as connection:
@@ -112,13 +117,8 @@ class Loader:
 
 
 def _unavailable(batch: list[Article], exc: DBAPIError) -> DatabaseUnavailable:
-    first, last = batch[0].source_path, batch[-1].source_path
+    first, last = batch[0].source.source_path, batch[-1].source.source_path
     return DatabaseUnavailable(
         f"lost the database while loading {len(batch)} files ({first} … {last}), nothing of them "
-        f"was kept: {_database_message(exc)}; run again when it is back"
+        f"was kept: database refused the article: {database_message(exc)}; run again when it is back"
     )
-
-
-def _database_message(exc: DBAPIError) -> str:
-    first_line = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-    return f"database refused the article: {first_line}"

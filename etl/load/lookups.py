@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, select
 
-from etl.load.sql import chunked, insert_rows
-from etl.models import authors, categories, domains, images, links, tags
+from etl.load.sql import in_chunks, insert_rows
 from etl.records import Article
+from etl.schema.tables import authors, categories, domains, images, links, tags
 
 CATEGORY_SEPARATOR = "/"
 # ids kept per table; past this the table's cache starts afresh, so memory does not grow with the
@@ -45,11 +45,11 @@ class SharedRows:
         missing = sorted(value for value in rows if value not in known)
         if not missing:
             return
-        for batch in chunked(missing):
+        for batch in in_chunks(missing):
             insert_rows(connection, table, [rows[value] for value in batch], conflict_key=key)
         staged = self._staged.setdefault(table.name, {})
         column = table.c[key]
-        for batch in chunked(missing):
+        for batch in in_chunks(missing):
             for row_id, value in connection.execute(select(table.c.id, column).where(column.in_(batch))):
                 staged[value] = row_id
 

@@ -39,6 +39,11 @@ class MigrationResult:
     def changed(self) -> bool:
         return self.before != self.after
 
+    def describe(self) -> str:
+        if self.changed:
+            return f"Migrations applied: {self.before or '(empty database)'} -> {self.after}"
+        return f"Schema up to date at revision {self.after}"
+
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """The project's Alembic config, bound to `connection` when one is given."""

@@ -1,4 +1,4 @@
-"""The run ledger: one etl_runs row per run and one load_errors row per failed file."""
+"""The run ledger: etl_runs rows, load_errors and skipped_files, and what is known of loaded files."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
-from etl.load import search
-from etl.load.sql import chunked
-from etl.models import articles, etl_runs, load_errors, skipped_files
-from etl.records import KnownFile, Unchanged
+from etl.load import search_index
+from etl.load.sql import in_chunks
+from etl.records import KnownFile, Skipped, SourceFile
+from etl.schema.tables import articles, etl_runs, load_errors, skipped_files
 
 COUNTERS = (
     "files_seen",
@@ -81,14 +81,15 @@ def record_error(connection: Connection, run_id: int, error: FileError) -> None:
     )
 
 
-def record_skip(connection: Connection, run_id: int, source_path: str, reason: str) -> int:
+def record_skip(connection: Connection, run_id: int, skipped: Skipped) -> int:
     """Note the skip, and retire an article loaded from this file by an earlier etl; 1 if one was."""
     now = now_utc()
+    path = skipped.source.source_path
     connection.execute(
         insert(skipped_files),
-        {"run_id": run_id, "source_path": source_path, "reason": reason, "created_at": now},
+        {"run_id": run_id, "source_path": path, "reason": skipped.reason, "created_at": now},
     )
-    live = select(articles.c.id).where(articles.c.source_path == source_path, articles.c.deleted_at.is_(None))
+    live = select(articles.c.id).where(articles.c.source_path == path, articles.c.deleted_at.is_(None))
     return _retire(connection, connection.execute(live).scalars().all(), now)
 
 
@@ -103,18 +104,18 @@ def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
 
 def _retire(connection: Connection, article_ids: Sequence[int], now: datetime) -> int:
     """The one way an article is soft-deleted: deleted_at set, its search entry removed."""
-    for chunk in chunked(article_ids):
+    for chunk in in_chunks(article_ids):
         connection.execute(
             update(articles).where(articles.c.id.in_(chunk)).values(deleted_at=now, updated_at=now)
         )
-    search.remove_entries(connection, article_ids)
+    search_index.remove_entries(connection, article_ids)
     return len(article_ids)
 
 
 def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownFile]:
     """What is remembered of the live articles loaded from `paths`, by source_path."""
     found: dict[str, KnownFile] = {}
-    for chunk in chunked(paths):
+    for chunk in in_chunks(paths):
         query = select(
             articles.c.source_path,
             articles.c.content_sha256,
@@ -127,15 +128,14 @@ def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownF
     return found
 
 
-def refresh_stats(connection: Connection, files: list[Unchanged]) -> None:
+def refresh_stats(connection: Connection, files: list[SourceFile]) -> None:
     """Remember the new size and mtime of files whose bytes did not change (e.g. after a copy)."""
-    if files:
-        connection.execute(
-            update(articles)
-            .where(articles.c.source_path == bindparam("path"))
-            .values(source_size=bindparam("size"), source_mtime_ns=bindparam("mtime")),
-            [{"path": f.source_path, "size": f.size, "mtime": f.mtime_ns} for f in files],
-        )
+    connection.execute(
+        update(articles)
+        .where(articles.c.source_path == bindparam("path"))
+        .values(source_size=bindparam("size"), source_mtime_ns=bindparam("mtime")),
+        [{"path": f.source_path, "size": f.size, "mtime": f.mtime_ns} for f in files],
+    )
 
 
 def now_utc() -> datetime:

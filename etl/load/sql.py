@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, String, Table, text
 from sqlalchemy.dialects import sqlite
 
+from etl.batches import chunked
+
 T = TypeVar("T")
-# stays far below SQLite's bound-parameter limit
-CHUNK = 500
+# values bound in one IN (…) list: far below SQLite's bound-parameter limit
+MAX_IN_LIST = 500
 
 
 def insert_rows(
@@ -46,15 +48,9 @@ def insert_rows(
     connection.execute(statement, {f"c{n}": [row[c.name] for row in rows] for n, c in enumerate(columns)})
 
 
-def chunked(items: Sequence[T] | Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
+    """`values` in lists short enough for one `IN (…)` list on any backend."""
+    return chunked(values, MAX_IN_LIST)
 
 
 def sql_literal(connection: Connection, value: str) -> str:

@@ -1,7 +1,7 @@
-"""Transform stage: pure functions from RawDocument to Article. No I/O, no database."""
+"""Transform stage: pure functions from RawDocument to Article (or Skipped). No I/O, no database."""
 
 from etl.transform.article import transform
-from etl.transform.search_text import index_text
+from etl.transform.index_text import index_text
 from etl.transform.urls import registered_domain
 
 

@@ -1,4 +1,4 @@
-"""RawDocument -> Article: every field of the public schema derived from one document."""
+"""RawDocument -> Article (or Skipped): every field of the public schema derived from one document."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ from dataclasses import replace
 from typing import Any
 
 from etl.errors import TransformError
-from etl.records import Article, Credit, Domain, ImageRef, LinkRef, PublishedDate, RawDocument
+from etl.records import Article, Credit, Domain, ImageRef, LinkRef, PublishedDate, RawDocument, Skipped
 from etl.transform.bylines import read_credits
 from etl.transform.classify import skip_reason
 from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
-from etl.transform.front_matter import (
+from etl.transform.fields import (
+    AUTHOR_KEYS,
     CANONICAL_KEYS,
+    CATEGORY_KEYS,
     COVER_KEYS,
     DATE_KEYS,
+    TAG_KEYS,
     THUMBNAIL_KEYS,
+    TITLE_KEYS,
     as_names,
     as_text,
     category_paths,
@@ -22,30 +26,27 @@ from etl.transform.front_matter import (
     to_json,
 )
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
+from etl.transform.index_text import search_text
 from etl.transform.markdown_body import plain_inline, render_body
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
-from etl.transform.search_text import search_text
 from etl.transform.summary import build_summary
 from etl.transform.urls import host_of, registered_domain, resolve_url
 
 MAX_LINKED_SHARE = 0.5
 
 
-def transform(doc: RawDocument, timezone: str = "UTC") -> Article:
-    """Build the Article record tree; raises TransformError when the document cannot be used.
-
-    An article with `skip_reason` set is not an article (a placeholder, an index page): the
-    pipeline counts and records it instead of loading it.
-    """
+def transform(doc: RawDocument, timezone: str = "UTC") -> Article | Skipped:
+    """The Article a document holds, or Skipped with the reason when it is not an article (a
+    placeholder, an index page); raises TransformError when the document cannot be used."""
     try:
         return _transform(doc, timezone)
     except RecursionError:
-        raise TransformError(doc.source_path, "nested too deeply to parse") from None
+        raise TransformError(doc.source.source_path, "nested too deeply to parse") from None
     except OverflowError as exc:
-        raise TransformError(doc.source_path, str(exc)) from None
+        raise TransformError(doc.source.source_path, str(exc)) from None
 
 
-def _transform(doc: RawDocument, timezone: str) -> Article:
+def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     meta = doc.metadata
     rendered = render_body(doc.body)
     content = extract_html(rendered.html)
@@ -55,17 +56,22 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
     base = canonical if rendered.body_format == "html" else None
     body = read_credits([p.text for p in content.paragraphs])
     prose = [p for i, p in enumerate(content.paragraphs) if i not in body.credit_lines]
+    stated_title = as_text(first_value(meta, TITLE_KEYS))
+    title = (plain_inline(stated_title) if stated_title else content.first_heading) or None
+    images = _images(meta, content, base)
+    links = _links(content.links, base)
+    reason = skip_reason(title, tuple(prose), len(links), len(images))
+    if reason is not None:
+        return Skipped(doc.source, reason)
     date_line = find_date_line(content.code_spans)
-    stated_title = as_text(meta.get("title"))
-    title = plain_inline(stated_title) if stated_title else content.first_heading
     publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
     published = _published(
         doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
     )
-    article = Article(
-        source_path=doc.source_path,
+    return Article(
+        source=doc.source,
         content_sha256=doc.content_sha256,
-        title=title or None,
+        title=title,
         published=published,
         body_format=rendered.body_format,
         body_html=rendered.html,
@@ -74,22 +80,17 @@ def _transform(doc: RawDocument, timezone: str) -> Article:
         canonical_url=canonical,
         front_matter=to_json(meta),
         credits=_credits(meta, publisher + body.credits),
-        categories=category_paths(first_value(meta, ("categories", "category"))),
-        tags=tuple(_tags(meta)),
-        images=tuple(_images(meta, content, base)),
-        links=tuple(_links(content.links, base)),
-        source_root=doc.source_root,
-        source_size=doc.size,
-        source_mtime_ns=doc.mtime_ns,
+        categories=category_paths(first_value(meta, CATEGORY_KEYS)),
+        tags=_tags(meta),
+        images=images,
+        links=links,
+        domains=_domains(images, links),
+        search=search_text(title, content.text),
     )
-    reason = skip_reason(article, tuple(prose))
-    if reason is not None:
-        return replace(article, skip_reason=reason)
-    return replace(article, domains=_domains(article), search=search_text(article.title, article.body_text))
 
 
 def _credits(meta: dict[str, Any], found: tuple[Credit, ...]) -> tuple[Credit, ...]:
-    stated = tuple(Credit(name, "author") for name in as_names(first_value(meta, ("author", "authors"))))
+    stated = tuple(Credit(name, "author") for name in as_names(first_value(meta, AUTHOR_KEYS)))
     return tuple(dict.fromkeys(stated + found))
 
 
@@ -117,7 +118,7 @@ def _published(
         if found:
             return found
     from_title = find_cjk_date(title, timezone) if title else None
-    return from_title or date_from_file_name(doc.source_path, timezone)
+    return from_title or date_from_file_name(doc.source.source_path, timezone)
 
 
 def _canonical_url(meta: dict[str, Any], links: tuple[LinkRef, ...]) -> str | None:
@@ -132,14 +133,11 @@ def _canonical_url(meta: dict[str, Any], links: tuple[LinkRef, ...]) -> str | No
     return None
 
 
-def _tags(meta: dict[str, Any]) -> list[str]:
-    tags: list[str] = []
-    for key in ("tags", "keywords"):
-        tags.extend(name for name in as_names(meta.get(key)) if name not in tags)
-    return tags
+def _tags(meta: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for key in TAG_KEYS for name in as_names(meta.get(key))))
 
 
-def _images(meta: dict[str, Any], content: BodyContent, base: str | None) -> list[ImageRef]:
+def _images(meta: dict[str, Any], content: BodyContent, base: str | None) -> tuple[ImageRef, ...]:
     images = []
     for keys, role in ((COVER_KEYS, "cover"), (THUMBNAIL_KEYS, "thumbnail")):
         url = resolve_url(as_text(first_value(meta, keys)), base)
@@ -149,18 +147,18 @@ def _images(meta: dict[str, Any], content: BodyContent, base: str | None) -> lis
         url = resolve_url(image.url, base)
         if url:
             images.append(replace(image, url=url, host=host_of(url)))
-    return images
+    return tuple(images)
 
 
-def _links(links: tuple[LinkRef, ...], base: str | None) -> list[LinkRef]:
+def _links(links: tuple[LinkRef, ...], base: str | None) -> tuple[LinkRef, ...]:
     resolved = []
     for link in links:
         url = resolve_url(link.url, base)
         if url:
             resolved.append(LinkRef(url=url, anchor_text=link.anchor_text, host=host_of(url)))
-    return resolved
+    return tuple(resolved)
 
 
-def _domains(article: Article) -> tuple[Domain, ...]:
-    hosts = dict.fromkeys(ref.host for ref in (*article.images, *article.links) if ref.host)
+def _domains(images: tuple[ImageRef, ...], links: tuple[LinkRef, ...]) -> tuple[Domain, ...]:
+    hosts = dict.fromkeys(ref.host for ref in (*images, *links) if ref.host)
     return tuple(Domain(host, registered_domain(host)) for host in hosts)

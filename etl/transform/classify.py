@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from etl.records import Article
 from etl.transform.html_body import Paragraph
 
 INDEX_MIN_LINKS = 10
@@ -11,12 +10,12 @@ INDEX_LINK_PARAGRAPH_SHARE = 0.4
 LINK_ONLY = 0.95
 
 
-def skip_reason(article: Article, paragraphs: tuple[Paragraph, ...]) -> str | None:
-    """Why this document should not become an article, or None when it should."""
+def skip_reason(title: str | None, paragraphs: tuple[Paragraph, ...], links: int, images: int) -> str | None:
+    """Why a document with this title, prose, link and image count is not an article; None if it is."""
     prose = [p for p in paragraphs if p.linked_share < LINK_ONLY]
     link_only = len(paragraphs) - len(prose)
-    if len(article.links) >= INDEX_MIN_LINKS and link_only >= INDEX_LINK_PARAGRAPH_SHARE * len(paragraphs):
+    if links >= INDEX_MIN_LINKS and link_only >= INDEX_LINK_PARAGRAPH_SHARE * len(paragraphs):
         return f"index page: {link_only} of its {len(paragraphs)} paragraphs are links"
-    if not article.title and not prose and not article.images:
+    if not title and not prose and not images:
         return "placeholder: no title, and no text outside links"
     return None

@@ -93,6 +93,8 @@ def _from_dateutil(text: str, zone: tzinfo) -> PublishedDate | None:
         precision = "month"
     elif first.hour != second.hour:
         precision = "day"
+    elif first.minute != second.minute:
+        precision = "hour"
     elif first.second != second.second:
         precision = "minute"
     else:

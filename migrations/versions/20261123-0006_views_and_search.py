@@ -1,7 +1,7 @@
 """BI views over live articles, the full-text search index, and an index on articles.deleted_at.
 
 The view bodies are frozen here: a later change to a view is a new migration that replaces it.
-Their descriptions live in etl/views.py and are written as comments by `etl db upgrade`.
+Their descriptions live in etl/schema/views.py and are written as comments by `etl db upgrade`.
 The search index starts empty; `etl search --rebuild` (or the next `etl run`) fills it.
 
 Revision ID: 0006
@@ -100,7 +100,7 @@ V_DOMAIN_STATS = """
 
 SEARCH_INDEX = {
     "sqlite": [
-        # title and body as etl.transform.search_text writes them: CJK characters spaced apart
+        # title and body as etl.transform.index_text writes them: CJK characters spaced apart
         "CREATE VIRTUAL TABLE article_search USING fts5("
         "title, body, tokenize = 'unicode61 remove_diacritics 2')",
         # merge segments less eagerly while loading: a quarter less insert time, same query speed

@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 from etl.errors import ExtractError
 from etl.extract import discover_files, read_document
 from etl.extract.decode import decode_text
-from etl.extract.frontmatter import split_front_matter
+from etl.extract.split import split_front_matter
 from etl.records import SourceFile
 
 
 def _read(tmp_path: Path, name: str, data: bytes):  # type: ignore[no-untyped-def]
     path = tmp_path / name
     path.write_bytes(data)
-    return read_document(SourceFile(root=str(tmp_path), path=str(path), source_path=name))
+    return read_document(SourceFile(str(tmp_path), str(path), name, len(data), 0))
 
 
 def test_discovers_suffixes_recursively_in_order(tmp_path: Path) -> None:
@@ -38,7 +38,6 @@ def test_single_file_root_is_named_by_its_file_name() -> None:
 def test_seed_with_leading_blank_line_has_front_matter() -> None:
     source = next(discover_files([SEEDS]))
     doc = read_document(source)
-    assert doc.has_front_matter
     assert doc.metadata["categories"] == ["新媒体", "观察者网", "头条"]
     assert doc.metadata["comments"] is False
     assert doc.body.startswith("<div>")
@@ -47,12 +46,12 @@ def test_seed_with_leading_blank_line_has_front_matter() -> None:
 
 def test_bom_and_blank_lines_before_front_matter(tmp_path: Path) -> None:
     doc = _read(tmp_path, "a.md", b"\xef\xbb\xbf\n\n---\ntitle: Hi\n---\nBody\r\n")
-    assert (doc.metadata, doc.body, doc.has_front_matter) == ({"title": "Hi"}, "Body", True)
+    assert (doc.metadata, doc.body) == ({"title": "Hi"}, "Body")
 
 
 def test_no_front_matter_and_a_thematic_break(tmp_path: Path) -> None:
     doc = _read(tmp_path, "a.md", "###  [:house:返回](README.md)\n---\n\n## 标题\n".encode())
-    assert (doc.metadata, doc.has_front_matter) == ({}, False)
+    assert doc.metadata == {}
     assert doc.body == "###  [:house:返回](README.md)\n---\n\n## 标题"
     lone = _read(tmp_path, "b.md", b"---\n\nJust a rule above.\n")
     assert (lone.metadata, lone.body) == ({}, "---\n\nJust a rule above.")
@@ -95,7 +94,7 @@ def test_yaml_tags_never_execute(tmp_path: Path) -> None:
 
 
 def test_missing_file_is_an_extract_error(tmp_path: Path) -> None:
-    source = SourceFile(root=str(tmp_path), path=str(tmp_path / "gone.md"), source_path="gone.md")
+    source = SourceFile(str(tmp_path), str(tmp_path / "gone.md"), "gone.md", 0, 0)
     with pytest.raises(ExtractError, match="cannot read file: No such file or directory"):
         read_document(source)
 
@@ -112,7 +111,7 @@ def test_any_bytes_decode_or_raise_extract_error(data: bytes) -> None:
 @given(st.text(max_size=400))
 def test_any_text_splits_or_raises_extract_error(text: str) -> None:
     try:
-        metadata, body, _ = split_front_matter("x.md", text)
+        metadata, body = split_front_matter("x.md", text)
     except ExtractError:
         return
     assert isinstance(metadata, dict)

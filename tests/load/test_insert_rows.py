@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from etl.load import engine_for, upgrade_database
 from etl.load.sql import insert_rows
-from etl.models import articles, domains, images
+from etl.schema.tables import articles, domains, images
 
 
 def test_rows_arrive_whole_and_existing_keys_are_skipped(db_url: str) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from conftest import SEEDS, Database
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from etl.load import engine_for
 from etl.load.runs import known_articles
-from tests.conftest import SEEDS, Database
 
 SEED_000 = "000_79dec9e98373e082.txt"
 

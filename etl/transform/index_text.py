@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from etl.records import SearchText
 
@@ -25,17 +24,6 @@ _ASTRAL_EDGE = re.compile(f"(?<=[{_ASTRAL_CJK}])|(?=[{_ASTRAL_CJK}])")
 _BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 # full-width and half-width forms (Ｂｉｄｅｎ, ２０２２, ｶﾀｶﾅ) fold to their usual characters
 _FORMS = range(0xFF01, 0xFFEF)
-_WORD_CHAR = re.compile(r"\w")
-SNIPPET_CHARS = 120
-SNIPPET_LEAD = 30
-
-
-@dataclass(frozen=True)
-class SearchQuery:
-    """A query as phrases that must all occur; each phrase is already in index form."""
-
-    terms: tuple[str, ...]
-    phrases: tuple[str, ...]
 
 
 def index_text(text: str) -> str:
@@ -62,22 +50,3 @@ def _table() -> dict[int, str]:
 
 def search_text(title: str | None, body_text: str) -> SearchText:
     return SearchText(title=index_text(title or ""), body=index_text(body_text))
-
-
-def parse_query(query: str) -> SearchQuery:
-    """Whitespace-separated terms, each a phrase; raises ValueError when nothing is searchable."""
-    terms = tuple(t for t in query.split() if _WORD_CHAR.search(t))
-    if not terms:
-        raise ValueError(f"nothing to search for in {query!r}: give a word or some Chinese characters")
-    return SearchQuery(terms=terms, phrases=tuple(" ".join(index_text(t).split()) for t in terms))
-
-
-def snippet(text: str, terms: tuple[str, ...]) -> str:
-    """About SNIPPET_CHARS characters of `text` around the first term found, on one line."""
-    folded = text.lower()
-    hits = [i for i in (folded.find(t.lower()) for t in terms) if i >= 0]
-    start = max(min(hits) - SNIPPET_LEAD, 0) if hits else 0
-    piece = " ".join(text[start : start + SNIPPET_CHARS].split())
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    return f"{prefix}{piece}{suffix}"

@@ -1,6 +1,6 @@
 """The full-text index: an FTS5 table on SQLite, tsvector rows with a GIN index on Postgres.
 
-Both take text already split by etl.transform.search_text (every CJK character a token) and
+Both take text already split by etl.transform.index_text (every CJK character a token) and
 search for each query term as a phrase, so results are the same on both backends.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from etl.load.sql import chunked
-from etl.models import SEARCH_INDEX, articles
+from etl.load.sql import in_chunks
 from etl.records import SearchText
+from etl.schema.tables import SEARCH_INDEX, articles
 
 # Postgres keeps word positions only up to 16,383 per tsvector (phrase matching fails past it) and
 # a tsvector may not exceed 1 MB: long bodies are indexed in parts, which overlap by more than any
@@ -68,7 +68,7 @@ def remove_entries(connection: Connection, article_ids: Sequence[int]) -> None:
     statement = text(f"DELETE FROM {SEARCH_INDEX} WHERE {key} IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
-    for chunk in chunked(article_ids):
+    for chunk in in_chunks(article_ids):
         connection.execute(statement, {"ids": chunk})
 
 

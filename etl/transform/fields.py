@@ -1,4 +1,5 @@
-"""Reading Hexo-style front matter fields, which arrive as strings, lists, dates or nothing."""
+"""Front matter fields: every key etl reads, and how its values (strings, lists, dates or nothing)
+become text, names and category paths."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 MAX_FRONT_MATTER_VALUES = 100_000
 # names that are unique keys (tags, categories, authors) are cut here: index rows have size limits
 MAX_NAME_CHARS = 200
+# the keys etl reads, each tuple in order of preference
+TITLE_KEYS = ("title",)
 DATE_KEYS = ("date", "published", "published_at", "pubDate", "pubdate", "created", "created_at")
+CATEGORY_KEYS = ("categories", "category")
+AUTHOR_KEYS = ("author", "authors")
+TAG_KEYS = ("tags", "keywords")  # all of them, merged
 COVER_KEYS = ("headimg", "cover", "cover_image", "banner")
 THUMBNAIL_KEYS = ("thumbnail", "thumb")
 CANONICAL_KEYS = ("canonical_url", "canonical", "original_url", "source_url", "link", "url")

@@ -26,8 +26,8 @@ _DatesAsTextLoader.yaml_implicit_resolvers = {
 }
 
 
-def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str, bool]:
-    """Return (metadata, body, has_front_matter).
+def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str]:
+    """Return (metadata, body); metadata is empty when the text has no front matter.
 
     Leading blank lines before `---` are allowed. A lone `---` with no closing fence is a
     Markdown thematic break, not front matter, so the whole text stays the body.
@@ -35,11 +35,11 @@ def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str
     stripped = text.strip()
     handler = frontmatter.detect_format(stripped, frontmatter.handlers)
     if handler is None:
-        return {}, stripped, False
+        return {}, stripped
     try:
         raw, body = handler.split(stripped)
     except ValueError:
-        return {}, stripped, False
+        return {}, stripped
     options = {"Loader": _DatesAsTextLoader} if isinstance(handler, frontmatter.YAMLHandler) else {}
     try:
         metadata = handler.load(raw, **options)
@@ -53,4 +53,4 @@ def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str
             source_path,
             f"front matter must be a mapping of keys to values, found a {type(metadata).__name__}",
         )
-    return {str(key): value for key, value in metadata.items()}, body.strip(), True
+    return {str(key): value for key, value in metadata.items()}, body.strip()

@@ -1,4 +1,4 @@
-"""The database schema: the single source of truth that migrations/ must always match.
+"""The tables: the single source of truth that migrations/ must always match.
 
 Table and column names are a public contract (ARCHITECTURE.md): add freely, never rename silently.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import (
     Text,
 )
 
-from etl.types import JSONDocument, UTCDateTime
+from etl.schema.types import JSONDocument, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import URL
 
-from etl.load import engine_at_head
-from etl.load import search as index
-from etl.transform.search_text import parse_query, search_text, snippet
+from etl.load import engine_at_head, search_index
+from etl.query import parse_query, snippet
+from etl.transform.index_text import search_text
 
 REBUILD_BATCH = 500
 
 
 @dataclass(frozen=True)
 class Match:
-    article: index.SearchHit
+    article: search_index.SearchHit
     snippet: str
 
 
@@ -35,8 +35,8 @@ def find(url: URL, query: str, limit: int) -> SearchResult:
     """Live articles containing every term of `query`; raises ValueError for an empty query."""
     parsed = parse_query(query)
     with engine_at_head(url) as engine, engine.connect() as connection:
-        hits = index.search(connection, parsed.phrases, limit)
-        indexed, live = index.coverage(connection)
+        hits = search_index.search(connection, parsed.phrases, limit)
+        indexed, live = search_index.coverage(connection)
     matches = [Match(hit, snippet(hit.body_text, parsed.terms)) for hit in hits]
     return SearchResult(matches=matches, indexed=indexed, live=live)
 
@@ -45,8 +45,8 @@ def rebuild(url: URL) -> int:
     """Recreate the whole index from the articles table, in one transaction; articles indexed."""
     total = 0
     with engine_at_head(url) as engine, engine.begin() as connection:
-        index.clear(connection)
-        for rows in index.live_articles(connection, REBUILD_BATCH):
-            index.add_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
+        search_index.clear(connection)
+        for rows in search_index.live_articles(connection, REBUILD_BATCH):
+            search_index.add_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
             total += len(rows)
     return total

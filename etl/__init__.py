@@ -1,10 +1,53 @@
-"""etl: turn folders of article files into a normalised relational database."""
+"""etl: turn folders of article files into a normalised relational database.
 
-from importlib.metadata import PackageNotFoundError, version
+The Python API, for orchestrators (Airflow, Dagster, cron wrappers) and notebooks::
 
-try:
-    __version__ = version("etl")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0"
+    import etl
 
-__all__ = ["__version__"]
+    summary = etl.run(["archive/"], "postgresql+psycopg://etl@db/articles")
+    print(summary.run_id, summary.status, summary.articles_inserted)
+
+Each function raises etl's own exceptions (etl.errors.EtlError and its subclasses). They are
+imported on first use, so `import etl` and `etl --help` stay fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.5.0"
+
+# the public API: etl.<name> is etl.api.<name>
+__all__ = [
+    "__version__",
+    "current_revision",
+    "file_problems",
+    "grant_readonly",
+    "rebuild_search_index",
+    "recent_runs",
+    "run",
+    "search",
+    "stats",
+    "upgrade",
+]
+
+if TYPE_CHECKING:
+    from etl.api import (
+        current_revision,
+        file_problems,
+        grant_readonly,
+        rebuild_search_index,
+        recent_runs,
+        run,
+        search,
+        stats,
+        upgrade,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from etl import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'etl' has no attribute {name!r}")

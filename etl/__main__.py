@@ -1,3 +1,5 @@
+"""`python -m etl`: the same command line as `etl`."""
+
 from etl.cli import cli
 
-cli()
+cli(prog_name="etl")

@@ -1,16 +1,132 @@
-"""Full-text search over loaded articles, and rebuilding its index from the articles table."""
+"""The Python API: what the `etl` command does, as functions that return typed results.
+
+Orchestrators (Airflow, Dagster, cron wrappers) call these; so does the command line. Every
+function takes the database URL as `database_url` (a string or SQLAlchemy URL; default
+$ETL_DATABASE_URL, else sqlite:///etl.db) and raises etl.errors.EtlError subclasses only:
+ConfigError for a bad setting, QueryError for a search with nothing to search for, DatabaseError
+when the database fails, RunLocked when another run loads the same input, RunNotFound for an
+unknown run id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from etl.load import engine_at_head, search_index
+from etl.config import build_settings, resolve_database_url
+from etl.load import (
+    SCHEMA_HEAD,
+    MigrationResult,
+    engine_at_head,
+    engine_for,
+    history,
+    search_index,
+    upgrade_database,
+)
+from etl.load import access as load_access
+from etl.load import current_revision as stamped_revision
+from etl.load import stats as load_stats
+from etl.load.access import ReadOnlyGrant
+from etl.load.history import FileProblem, RunRecord
+from etl.load.stats import Counts
 from etl.query import parse_query, snippet
+from etl.recording import Reporter, RunSummary
+from etl.shards import Shard
 from etl.transform.index_text import search_text
 
 REBUILD_BATCH = 500
+DatabaseURL = str | URL | None
+
+__all__ = [
+    "Counts",
+    "FileProblem",
+    "FileProblems",
+    "Match",
+    "MigrationResult",
+    "ReadOnlyGrant",
+    "RunRecord",
+    "RunSummary",
+    "SchemaRevision",
+    "SearchResult",
+    "current_revision",
+    "file_problems",
+    "grant_readonly",
+    "rebuild_search_index",
+    "recent_runs",
+    "run",
+    "search",
+    "stats",
+    "upgrade",
+]
+
+
+def run(
+    paths: Sequence[str | Path] | str | Path,
+    database_url: DatabaseURL = None,
+    *,
+    timezone: str | None = None,
+    workers: int | None = None,
+    full: bool = False,
+    shard: str | Shard | None = None,
+    shards: int | None = None,
+    wait: bool = False,
+    reporter: Reporter | None = None,
+) -> RunSummary:
+    """Load the article files under `paths`, migrating the database first.
+
+    Args:
+        paths: folders (searched recursively) or single files.
+        database_url: where to load; default $ETL_DATABASE_URL, else sqlite:///etl.db.
+        timezone: zone for dates written without one (default $ETL_TIMEZONE, else UTC).
+        workers: processes that parse files (default $ETL_WORKERS, else one per CPU).
+        full: re-process files whose size, mtime and content are unchanged.
+        shard: "K/N" or (K, N) to load one shard of N; "auto" to read it from the job runner.
+        shards: with shard="auto", how many shards there are, when the runner does not say.
+        wait: wait for another run loading the same input instead of raising RunLocked.
+        reporter: told of progress (see etl.recording.Reporter); silent by default.
+
+    Returns:
+        The run's summary; `summary.status` is "succeeded", "partial" (some files failed, listed
+        in `summary.errors` and the load_errors table) or "interrupted".
+    """
+    from etl import pipeline  # the parsers and workers: only for runs
+
+    settings = build_settings(
+        db=database_url,
+        paths=paths,
+        timezone=timezone,
+        workers=workers,
+        full=full,
+        shard=shard,
+        shards=shards,
+        wait=wait,
+    )
+    return pipeline.run(settings, reporter)
+
+
+def upgrade(database_url: DatabaseURL = None) -> MigrationResult:
+    """Apply every pending migration (one transaction)."""
+    with engine_for(resolve_database_url(database_url)) as engine:
+        return upgrade_database(engine)
+
+
+@dataclass(frozen=True)
+class SchemaRevision:
+    current: str | None  # None: a database etl never touched
+    head: str  # the newest revision this etl knows
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def current_revision(database_url: DatabaseURL = None) -> SchemaRevision:
+    """The database's schema revision, and the newest one this etl brings."""
+    with engine_for(resolve_database_url(database_url)) as engine:
+        return SchemaRevision(stamped_revision(engine), SCHEMA_HEAD)
 
 
 @dataclass(frozen=True)
@@ -31,22 +147,54 @@ class SearchResult:
         return self.indexed >= self.live
 
 
-def find(url: URL, query: str, limit: int) -> SearchResult:
-    """Live articles containing every term of `query`; raises ValueError for an empty query."""
+def search(query: str, database_url: DatabaseURL = None, *, limit: int = 20) -> SearchResult:
+    """Live articles matching `query`, best first; raises QueryError when it has nothing to search."""
     parsed = parse_query(query)
-    with engine_at_head(url) as engine, engine.connect() as connection:
+    with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
         hits = search_index.search(connection, parsed.phrases, limit)
         indexed, live = search_index.coverage(connection)
     matches = [Match(hit, snippet(hit.body_text, parsed.terms)) for hit in hits]
     return SearchResult(matches=matches, indexed=indexed, live=live)
 
 
-def rebuild(url: URL) -> int:
-    """Recreate the whole index from the articles table, in one transaction; articles indexed."""
+def rebuild_search_index(database_url: DatabaseURL = None) -> int:
+    """Recreate the whole search index from the articles table, in one transaction; articles indexed."""
     total = 0
-    with engine_at_head(url) as engine, engine.begin() as connection:
+    with engine_at_head(resolve_database_url(database_url)) as engine, engine.begin() as connection:
         search_index.clear(connection)
         for rows in search_index.live_articles(connection, REBUILD_BATCH):
             search_index.add_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
             total += len(rows)
     return total
+
+
+def recent_runs(database_url: DatabaseURL = None, *, limit: int = 10) -> list[RunRecord]:
+    """The newest runs recorded in etl_runs, newest first."""
+    with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
+        return history.recent_runs(connection, limit)
+
+
+@dataclass(frozen=True)
+class FileProblems:
+    run_id: int
+    problems: list[FileProblem]
+
+
+def file_problems(database_url: DatabaseURL = None, *, run_id: int | None = None) -> FileProblems:
+    """The files a run (default: the newest) failed or skipped, with the reasons; RunNotFound if none."""
+    with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
+        return FileProblems(*history.file_problems(connection, run_id))
+
+
+def stats(database_url: DatabaseURL = None, *, by: str = "category") -> Counts:
+    """Live articles counted by category, month, domain or role (see etl.load.stats.DIMENSIONS)."""
+    with engine_at_head(resolve_database_url(database_url)) as engine:
+        return load_stats.counts_by(engine, by)
+
+
+def grant_readonly(
+    role: str, database_url: DatabaseURL = None, *, password: str | None = None
+) -> ReadOnlyGrant:
+    """Create or update a Postgres login that can read every table and view and change nothing."""
+    with engine_for(resolve_database_url(database_url)) as engine:
+        return load_access.grant_readonly(engine, role, password)

@@ -1,32 +1,31 @@
-"""Command line: parse options, build Settings, call the pipeline, print what happened."""
+"""Command line: parse options, call the Python API (etl.api), print what happened.
+
+Only click and etl's light modules load at start-up; each command imports the API when it runs,
+so `etl --help` and `etl --version` never pay for SQLAlchemy or the parsers.
+"""
 
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from etl import __version__, output, pipeline
-from etl.config import build_settings, redact_url, resolve_database_url
-from etl.errors import EtlError
-from etl.load import (
-    MigrationResult,
-    access,
-    current_revision,
-    engine_at_head,
-    engine_for,
-    head_revision,
-    upgrade_database,
-)
-from etl.load import stats as load_stats
-from etl.recording import RunSummary
-from etl.schema import docs as schema_docs
+from etl import __version__, output
+from etl.errors import EtlError, QueryError, RunLocked
+from etl.load.stats import DIMENSIONS
+
+if TYPE_CHECKING:
+    from etl.load import MigrationResult
+    from etl.recording import RunSummary
 
 EXIT_FILES_FAILED = 1
+# another run is loading the same input (EX_TEMPFAIL: cron and systemd read it as "try later")
+EXIT_LOCKED = 75
 EXIT_INTERRUPTED = 130
 
 db_option = click.option(
@@ -35,6 +34,14 @@ db_option = click.option(
     metavar="URL",
     help="Database URL (default: $ETL_DATABASE_URL, else sqlite:///etl.db). "
     "Postgres: postgresql+psycopg://user:password@host/dbname",
+)
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(output.FORMATS),
+    default="table",
+    show_default=True,
+    help="An aligned table for people, CSV or JSON for programs.",
 )
 
 
@@ -45,6 +52,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except RunLocked as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_LOCKED)
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from None
         except EtlError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -74,9 +86,28 @@ def cli() -> None:
 @click.option("--full", is_flag=True, help="Re-process every file, even unchanged ones.")
 @click.option(
     "--shard",
-    metavar="K/N",
-    help="Load only shard K of N (by a hash of each path): N loaders, on one machine or many, "
-    "split one input between them.",
+    metavar="K/N|auto",
+    help="Load only shard K of N (by a hash of each path), so N loaders split one input. "
+    "auto: take K and N from the job runner (Kubernetes Indexed Job, Slurm array, AWS Batch array, "
+    "Cloud Run job).",
+)
+@click.option(
+    "--shards",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --shard auto: how many shards, when the runner does not say (default: $ETL_SHARDS).",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another run is loading the same input into the database, wait for it "
+    f"(without: exit {EXIT_LOCKED}).",
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the summary as one JSON object on stdout; everything else goes to stderr.",
 )
 @reports_errors
 def run(
@@ -86,29 +117,53 @@ def run(
     workers: int | None,
     full: bool,
     shard: str | None,
+    shards: int | None,
+    wait: bool,
+    as_json: bool,
 ) -> None:
     """Extract, transform and load the article files under PATHS (default: seeds/).
 
     Pending migrations are applied first. Files already loaded and unchanged are skipped.
-    Exits 1 when any file failed (see the load_errors table), 130 when interrupted.
+    Exits 1 when any file failed (see `etl errors`), 75 when another run is loading the same
+    input into the database (unless --wait), 130 when interrupted.
 
     Example:
 
         etl run seeds/ --db sqlite:///etl.db
+
+        etl run /archive --shard auto --shards 4 --json
     """
-    settings = build_settings(db=db, paths=paths, timezone=timezone, workers=workers, full=full, shard=shard)
-    click.echo(f"Database: {settings.safe_database_url}")
-    click.echo(f"Loading {', '.join(map(str, settings.paths))}")
-    terminal = sys.stdout.isatty()
+    from etl import pipeline
+    from etl.config import build_settings
+
+    settings = build_settings(
+        db=db,
+        paths=paths,
+        timezone=timezone,
+        workers=workers,
+        full=full,
+        shard=shard,
+        shards=shards,
+        wait=wait,
+    )
+    say = functools.partial(click.echo, err=as_json)
+    say(f"Database: {settings.safe_database_url}")
+    say(f"Loading {', '.join(map(str, settings.paths))}")
+    terminal = sys.stderr.isatty() if as_json else sys.stdout.isatty()
     # counting costs a second walk: only worth it when a progress bar shows the total
     total = pipeline.count_files(settings) if terminal else 0
     try:
-        with click.progressbar(length=total, label="Loading", hidden=not terminal) as bar:
-            summary = pipeline.run(settings, reporter=_CliReporter(bar.update))
+        with click.progressbar(
+            length=total, label="Loading", hidden=not terminal, file=_stream(as_json)
+        ) as bar:
+            summary = pipeline.run(settings, reporter=_CliReporter(bar.update, say))
     except KeyboardInterrupt:
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    _print_summary(summary)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+    else:
+        _print_summary(summary)
     if summary.interrupted:
         click.echo("Interrupted after the last batch: run again to load the rest.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -116,12 +171,20 @@ def run(
         sys.exit(EXIT_FILES_FAILED)
 
 
+def _stream(to_stderr: bool) -> Any:
+    return sys.stderr if to_stderr else sys.stdout
+
+
 class _CliReporter:
-    def __init__(self, advance: Callable[[int], Any]) -> None:
+    def __init__(self, advance: Callable[[int], Any], say: Callable[[str], Any]) -> None:
         self.advance = advance
+        self.say = say
+
+    def waiting(self) -> None:
+        click.echo("Another run is loading the same input into this database: waiting for it.", err=True)
 
     def migrated(self, result: MigrationResult) -> None:
-        click.echo(result.describe())
+        self.say(result.describe())
 
     def advanced(self, files: int) -> None:
         self.advance(files)
@@ -134,7 +197,59 @@ def _print_summary(summary: RunSummary) -> None:
     for error in summary.errors:
         click.echo(f"  failed [{error.stage}] {error.source_path}: {error.message}", err=True)
     if summary.files_failed > len(summary.errors):
-        click.echo(f"  … and {summary.files_failed - len(summary.errors)} more in load_errors", err=True)
+        click.echo(f"  … and {summary.files_failed - len(summary.errors)} more: `etl errors`", err=True)
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show.")
+@format_option
+@reports_errors
+def runs(db: str | None, limit: int, fmt: str) -> None:
+    """List the most recent runs, newest first: status, times and counts.
+
+    Example:
+
+        etl runs --limit 5 --format json
+    """
+    from etl import api
+
+    records = api.recent_runs(db, limit=limit)
+    _render(api.RunRecord, [_row(r) for r in records], fmt)
+
+
+@cli.command()
+@db_option
+@click.option("--run", "run_id", type=int, metavar="N", help="The run to look at (default: the newest).")
+@format_option
+@reports_errors
+def errors(db: str | None, run_id: int | None, fmt: str) -> None:
+    """List the files a run failed or skipped, with the stage and the reason.
+
+    Example:
+
+        etl errors --run 12 --format csv > run-12.csv
+    """
+    from etl import api
+
+    found = api.file_problems(db, run_id=run_id)
+    click.echo(f"Run {found.run_id}: {len(found.problems)} files failed or skipped", err=True)
+    _render(api.FileProblem, [_row(p) for p in found.problems], fmt)
+
+
+def _row(record: Any) -> tuple[Any, ...]:
+    return tuple(getattr(record, name) for name in type(record).__dataclass_fields__)
+
+
+def _render(record_type: type, rows: list[tuple[Any, ...]], fmt: str) -> None:
+    columns = list(record_type.__dataclass_fields__)
+    if fmt == "table":  # one line per row: long reasons and several paths shown on one line
+        rows = [tuple(" ".join(v.split()) if isinstance(v, str) else v for v in row) for row in rows]
+    click.echo(output.render(columns, [tuple(_plain(v) for v in row) for row in rows], fmt))
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat(sep=" ") if hasattr(value, "isoformat") else value
 
 
 @cli.group()
@@ -152,9 +267,11 @@ def upgrade(db: str | None) -> None:
 
         etl db upgrade --db postgresql+psycopg://postgres@127.0.0.1/test
     """
+    from etl import api
+    from etl.config import redact_url, resolve_database_url
+
     url = resolve_database_url(db)
-    with engine_for(url) as engine:
-        result = upgrade_database(engine)
+    result = api.upgrade(url)
     click.echo(f"Database: {redact_url(url)}")
     click.echo(result.describe())
 
@@ -163,17 +280,20 @@ def upgrade(db: str | None) -> None:
 @db_option
 @reports_errors
 def current(db: str | None) -> None:
-    """Show the database's schema revision and the newest one available.
+    """Show the database's schema revision and the newest one this etl brings.
 
     Example:
 
         etl db current
     """
+    from etl import api
+    from etl.config import redact_url, resolve_database_url
+
     url = resolve_database_url(db)
     click.echo(f"Database: {redact_url(url)}")
-    with engine_for(url) as engine:
-        click.echo(f"Current revision: {current_revision(engine) or '(none)'}")
-    click.echo(f"Head revision:    {head_revision()}")
+    revision = api.current_revision(url)
+    click.echo(f"Current revision: {revision.current or '(none)'}")
+    click.echo(f"Head revision:    {revision.head}")
 
 
 @db.command("grant-readonly")
@@ -196,9 +316,11 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
 
         ETL_READONLY_PASSWORD=... etl db grant-readonly metabase --db postgresql+psycopg://postgres@db/etl
     """
+    from etl import api
+    from etl.config import redact_url, resolve_database_url
+
     url = resolve_database_url(db)
-    with engine_for(url) as engine:
-        grant = access.grant_readonly(engine, role, password)
+    grant = api.grant_readonly(role, url, password=password)
     click.echo(f"Database: {redact_url(url)}")
     click.echo(
         f"Role {grant.role} {'created' if grant.created else 'updated'}: it can read {grant.relations} "
@@ -234,19 +356,15 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
 
         etl search --rebuild
     """
-    from etl import api  # imports the parsers: only when searching
+    from etl import api
 
     if query is None and not rebuild:
         raise click.UsageError("give a QUERY, or --rebuild")
-    url = resolve_database_url(db)
     if rebuild:
-        click.echo(f"Indexed {api.rebuild(url)} articles", err=True)
+        click.echo(f"Indexed {api.rebuild_search_index(db)} articles", err=True)
     if query is None:
         return
-    try:
-        result = api.find(url, query, limit)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    result = api.search(query, db, limit=limit)
     if not result.complete:
         click.echo(
             f"warning: the search index covers {result.indexed} of {result.live} articles; "
@@ -284,6 +402,8 @@ def docs(output_dir: Path, check: bool) -> None:
 
         etl schema docs --output-dir docs
     """
+    from etl.schema import docs as schema_docs
+
     stale = schema_docs.stale_files(output_dir)
     if check and stale:
         click.echo(f"out of date: {', '.join(map(str, stale))}; run `etl schema docs`", err=True)
@@ -300,19 +420,12 @@ def docs(output_dir: Path, check: bool) -> None:
 @click.option(
     "--by",
     "dimension",
-    type=click.Choice(load_stats.DIMENSIONS),
+    type=click.Choice(DIMENSIONS),
     default="category",
     show_default=True,
     help="What to count by: category path (with sub-categories), UTC month, linked domain, credit role.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(output.FORMATS),
-    default="table",
-    show_default=True,
-    help="An aligned table for people, CSV or JSON for programs.",
-)
+@format_option
 @reports_errors
 def stats(db: str | None, dimension: str, fmt: str) -> None:
     """Count live articles by category (with their sub-categories), month, linked domain or credit role.
@@ -321,6 +434,7 @@ def stats(db: str | None, dimension: str, fmt: str) -> None:
 
         etl stats --by month --format csv > months.csv
     """
-    with engine_at_head(resolve_database_url(db)) as engine:
-        counts = load_stats.counts_by(engine, dimension)
+    from etl import api
+
+    counts = api.stats(db, by=dimension)
     click.echo(output.render(counts.columns, counts.rows, fmt))

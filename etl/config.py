@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from etl.errors import ConfigError
+from etl.shards import Shard, resolve_shard
 
 DEFAULT_DATABASE_URL = "sqlite:///etl.db"
 DEFAULT_PATHS = ("seeds",)
@@ -30,11 +31,17 @@ class Settings:
     batch_size: int = DEFAULT_BATCH_SIZE
     workers: int = 1
     full: bool = False
-    shard: tuple[int, int] | None = None
+    shard: Shard | None = None
+    wait: bool = False  # for another run loading the same input, instead of stopping
 
     @property
     def safe_database_url(self) -> str:
         return redact_url(self.database_url)
+
+    @property
+    def input_key(self) -> str:
+        """The input as one string, the same however the paths were written: what a run locks."""
+        return "\n".join(sorted(str(p.resolve()) for p in self.paths))
 
 
 def redact_url(url: URL) -> str:
@@ -42,7 +49,9 @@ def redact_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def resolve_database_url(flag: str | None) -> URL:
+def resolve_database_url(flag: str | URL | None) -> URL:
+    if isinstance(flag, URL):
+        return flag
     raw = flag or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
     try:
         url = make_url(raw)
@@ -70,14 +79,18 @@ def resolve_timezone(flag: str | None) -> str:
 
 
 def build_settings(
-    db: str | None = None,
-    paths: Sequence[str] = (),
+    db: str | URL | None = None,
+    paths: Sequence[str | Path] | str | Path = (),
     timezone: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     workers: int | None = None,
     full: bool = False,
-    shard: str | None = None,
+    shard: str | Shard | None = None,
+    shards: int | None = None,
+    wait: bool = False,
 ) -> Settings:
+    if isinstance(paths, str | Path):
+        paths = [paths]  # one path given bare: never split a string into characters
     chosen = tuple(Path(p) for p in (paths or DEFAULT_PATHS))
     missing = [str(p) for p in chosen if not p.exists()]
     if missing:
@@ -89,18 +102,9 @@ def build_settings(
         batch_size=batch_size,
         workers=resolve_workers(workers),
         full=full,
-        shard=parse_shard(shard),
+        shard=resolve_shard(shard, shards),
+        wait=wait,
     )
-
-
-def parse_shard(text: str | None) -> tuple[int, int] | None:
-    """`K/N` -> (K, N), with 1 <= K <= N."""
-    if text is None:
-        return None
-    number, _, count = text.partition("/")
-    if not (number.isdigit() and count.isdigit() and 1 <= int(number) <= int(count)):
-        raise ConfigError(f"--shard must look like K/N with 1 <= K <= N (e.g. 1/4), not {text!r}")
-    return int(number), int(count)
 
 
 def resolve_workers(flag: int | None) -> int:

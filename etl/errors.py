@@ -9,12 +9,24 @@ class ConfigError(EtlError):
     """A setting (flag, environment variable) has a value etl cannot use."""
 
 
+class QueryError(EtlError):
+    """A search query holds nothing to search for."""
+
+
 class DatabaseError(EtlError):
     """The database refused a statement or could not be reached; the message is its own words."""
 
 
 class DatabaseUnavailable(DatabaseError):
     """The connection to the database was lost: the run stops, a re-run picks up where it ended."""
+
+
+class RunLocked(EtlError):
+    """Another run is loading the same input into the same database; this one did not start."""
+
+
+class RunNotFound(EtlError):
+    """A run id was asked for that the database does not hold."""
 
 
 class FileError(EtlError):

@@ -18,6 +18,7 @@ from etl.batches import chunked
 from etl.config import Settings
 from etl.extract import discover_files
 from etl.load import Loader, engine_for, upgrade_database
+from etl.load.locks import hold_run_locks, run_locks
 from etl.recording import Reporter, RunRecorder, RunSummary, SilentReporter
 from etl.records import KnownFile, SourceFile, Unchanged
 from etl.workers import Job, process_files
@@ -39,6 +40,8 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     with `interrupted` set and the run is marked so. A second one stops at once.
 
     Raises:
+        RunLocked: when another run is loading the same input into the database (unless
+            `settings.wait`, which waits for it instead).
         KeyboardInterrupt: on a second Ctrl-C, after marking the run `interrupted`.
         DatabaseUnavailable: when the connection is lost while loading a batch.
         DatabaseError: when the database fails otherwise.
@@ -46,12 +49,17 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     """
     started = time.monotonic()
     reporter = reporter or SilentReporter()
-    with engine_for(settings.database_url) as engine:
+    locks = run_locks(settings.input_key, settings.shard)
+    with (
+        engine_for(settings.database_url) as engine,
+        hold_run_locks(engine, locks, settings.wait, reporter.waiting),
+    ):
         reporter.migrated(upgrade_database(engine))
         loader = Loader(engine, __version__)
-        run_id = loader.start_run([str(p) for p in settings.paths])
-        recorder = RunRecorder(loader, run_id, reporter, settings.batch_size)
-        summary = recorder.summary
+        paths = [str(p) for p in settings.paths]
+        shard = f"{settings.shard[0]}/{settings.shard[1]}" if settings.shard else None
+        summary = RunSummary(loader.start_run(paths), settings.safe_database_url, paths, shard)
+        recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
         try:
             with _StopOnInterrupt() as stop:
                 _load_files(settings, loader, recorder, stop)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from etl.errors import QueryError
 from etl.transform.index_text import index_text
 
 _WORD_CHAR = re.compile(r"\w")
@@ -25,10 +26,10 @@ class SearchQuery:
 
 
 def parse_query(query: str) -> SearchQuery:
-    """Whitespace-separated terms, each a phrase; raises ValueError when nothing is searchable."""
+    """Whitespace-separated terms, each a phrase; raises QueryError when nothing is searchable."""
     terms = tuple(t for t in query.split() if _WORD_CHAR.search(t))
     if not terms:
-        raise ValueError(f"nothing to search for in {query!r}: give a word or some Chinese characters")
+        raise QueryError(f"nothing to search for in {query!r}: give a word or some Chinese characters")
     return SearchQuery(terms=terms, phrases=tuple(" ".join(index_text(t).split()) for t in terms))
 
 

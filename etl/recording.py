@@ -16,12 +16,18 @@ MAX_REPORTED_ERRORS = 20
 class Reporter(Protocol):
     """What a front end hears during a run; the CLI prints, tests and libraries may ignore it."""
 
+    def waiting(self) -> None:
+        """Another run holds the input's lock and this one waits for it (--wait)."""
+
     def migrated(self, result: MigrationResult) -> None: ...
 
     def advanced(self, files: int) -> None: ...
 
 
 class SilentReporter:
+    def waiting(self) -> None:
+        pass
+
     def migrated(self, result: MigrationResult) -> None:
         pass
 
@@ -31,7 +37,12 @@ class SilentReporter:
 
 @dataclass
 class RunSummary:
+    """What a run did: its id in etl_runs, its status and counts, and the first errors."""
+
     run_id: int
+    database: str  # the URL with its password hidden
+    paths: list[str]
+    shard: str | None = None  # K/N
     files_seen: int = 0
     articles_inserted: int = 0
     articles_updated: int = 0
@@ -48,6 +59,21 @@ class RunSummary:
         if self.interrupted:
             return "interrupted"
         return "partial" if self.files_failed else "succeeded"
+
+    def to_dict(self) -> dict[str, object]:
+        """Everything as plain JSON values, for `etl run --json` and orchestrators."""
+        return {
+            "run_id": self.run_id,
+            "status": self.status,
+            "database": self.database,
+            "paths": self.paths,
+            "shard": self.shard,
+            **self.counts(),
+            "elapsed_s": round(self.elapsed_s, 3),
+            "errors": [
+                {"source_path": e.source_path, "stage": e.stage, "error": e.message} for e in self.errors
+            ],
+        }
 
     def counts(self) -> dict[str, int]:
         return {
@@ -68,9 +94,9 @@ class RunRecorder:
     written when it is recorded. `finish` writes what is still waiting.
     """
 
-    def __init__(self, loader: Loader, run_id: int, reporter: Reporter, batch_size: int) -> None:
+    def __init__(self, loader: Loader, summary: RunSummary, reporter: Reporter, batch_size: int) -> None:
         self.loader = loader
-        self.summary = RunSummary(run_id=run_id)
+        self.summary = summary
         self.reporter = reporter
         self.batch_size = batch_size
         self.seen: dict[str, set[str]] = {}  # root -> source paths found under it

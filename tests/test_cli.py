@@ -11,10 +11,10 @@ from conftest import SEEDS, Database
 from sqlalchemy.engine import make_url
 
 from etl.cli import cli
-from etl.load import head_revision
+from etl.load import SCHEMA_HEAD
 
 SECRET = "Tr0ub4dor-etl-secret"
-HEAD = head_revision()
+HEAD = SCHEMA_HEAD
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from etl.errors import QueryError
 from etl.query import parse_query, snippet
 from etl.transform.index_text import index_text
 
@@ -16,7 +17,7 @@ ANY = st.text(max_size=40)
 def test_parse_query_phrases_are_index_text(query: str) -> None:
     try:
         parsed = parse_query(query)
-    except ValueError as exc:
+    except QueryError as exc:
         assert "nothing to search for" in str(exc)
         return
     assert len(parsed.terms) == len(parsed.phrases) >= 1
@@ -31,7 +32,7 @@ def test_parse_query_splits_terms() -> None:
 
 @pytest.mark.parametrize("query", ["", "   ", "!!", "，。"])
 def test_parse_query_refuses_nothing_to_search(query: str) -> None:
-    with pytest.raises(ValueError, match="nothing to search for"):
+    with pytest.raises(QueryError, match="nothing to search for"):
         parse_query(query)
 
 

@@ -9,11 +9,9 @@ from pathlib import Path
 from stat import S_ISREG
 
 from etl.records import SourceFile
+from etl.shards import Shard
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-
-
-Shard = tuple[int, int]  # (K, N): this loader takes shard K of N, counting from 1
 
 
 def in_shard(source_path: str, shard: Shard | None) -> bool:

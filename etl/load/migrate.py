@@ -23,8 +23,7 @@ from etl.load.engine import engine_for
 if TYPE_CHECKING:
     from alembic.config import Config
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MIGRATIONS = PROJECT_ROOT / "migrations"
+PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
 SCHEMA_HEAD = "0007"
 VERSION_TABLE = "alembic_version"
@@ -45,25 +44,28 @@ class MigrationResult:
         return f"Schema up to date at revision {self.after}"
 
 
+def migrations_home() -> Path:
+    """The folder holding alembic.ini and migrations/: the installed package (a wheel carries them
+    inside it), else the top of the checkout this etl runs from."""
+    for home in (PACKAGE, PACKAGE.parent):
+        if (home / "migrations" / "env.py").is_file() and (home / "alembic.ini").is_file():
+            return home
+    raise ConfigError(
+        f"migrations not found in {PACKAGE} or {PACKAGE.parent}: this etl installation is incomplete, "
+        "reinstall it (pip install etl-*.whl, or pip install -e . in a checkout)"
+    )
+
+
 def alembic_config(connection: Connection | None = None) -> Config:
     """The project's Alembic config, bound to `connection` when one is given."""
     from alembic.config import Config
 
-    if not (MIGRATIONS / "env.py").is_file():
-        raise ConfigError(
-            f"migrations not found at {MIGRATIONS}; install etl from a checkout (pip install -e .)"
-        )
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(MIGRATIONS))
+    home = migrations_home()
+    config = Config(str(home / "alembic.ini"))
+    config.set_main_option("script_location", str(home / "migrations"))
     config.attributes["configure_logger"] = False
     config.attributes["connection"] = connection
     return config
-
-
-def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, text
+from etl.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 LIVE = "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL"
 
@@ -43,6 +46,10 @@ class Counts:
 
 
 def counts_by(engine: Engine, dimension: str) -> Counts:
+    from sqlalchemy import text  # here, so the command line can read DIMENSIONS without SQLAlchemy
+
+    if dimension not in QUERIES:
+        raise ConfigError(f"cannot count by {dimension!r}: choose one of {', '.join(DIMENSIONS)}")
     with engine.connect() as connection:
         result = connection.execute(text(QUERIES[dimension]))
         return Counts(columns=tuple(result.keys()), rows=[tuple(row) for row in result])

@@ -1,0 +1,86 @@
+"""The run ledger read back: recent runs, and the files a run failed or skipped, with the reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, func, literal, select, union_all
+
+from etl.errors import RunNotFound
+from etl.schema.tables import etl_runs, load_errors, skipped_files
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One etl_runs row."""
+
+    id: int
+    status: str
+    started_at: datetime
+    finished_at: datetime | None
+    files_seen: int
+    articles_inserted: int
+    articles_updated: int
+    articles_unchanged: int
+    articles_deleted: int
+    files_failed: int
+    files_skipped: int
+    etl_version: str
+    host: str | None
+    pid: int | None
+    paths: str  # the input roots as given, one line each
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """A file of a run that did not load (`failed`) or is not an article (`skipped`), and why."""
+
+    run_id: int
+    source_path: str
+    kind: str
+    stage: str
+    reason: str
+    created_at: datetime
+
+
+_RUN_COLUMNS = [etl_runs.c[name] for name in RunRecord.__dataclass_fields__ if name != "paths"]
+
+
+def recent_runs(connection: Connection, limit: int) -> list[RunRecord]:
+    """The `limit` newest runs, newest first."""
+    rows = connection.execute(
+        select(*_RUN_COLUMNS, etl_runs.c.paths).order_by(etl_runs.c.id.desc()).limit(limit)
+    )
+    return [RunRecord(*row[:-1], paths="\n".join(row[-1] or [])) for row in rows]
+
+
+def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list[FileProblem]]:
+    """(the run, its failed and skipped files by path); the newest run when `run_id` is None."""
+    newest = connection.execute(select(func.max(etl_runs.c.id))).scalar()
+    if run_id is None:
+        if newest is None:
+            raise RunNotFound("this database holds no runs yet: `etl run` one first")
+        run_id = int(newest)
+    elif connection.execute(select(etl_runs.c.id).where(etl_runs.c.id == run_id)).first() is None:
+        known = f"runs are numbered 1 to {newest}" if newest else "it holds no runs yet"
+        raise RunNotFound(f"no run {run_id} in this database ({known}); `etl runs` lists them")
+    failed = select(
+        load_errors.c.run_id,
+        load_errors.c.source_path,
+        literal("failed").label("kind"),
+        load_errors.c.stage,
+        load_errors.c.error.label("reason"),
+        load_errors.c.created_at,
+    ).where(load_errors.c.run_id == run_id)
+    skipped = select(
+        skipped_files.c.run_id,
+        skipped_files.c.source_path,
+        literal("skipped").label("kind"),
+        literal("transform").label("stage"),
+        skipped_files.c.reason,
+        skipped_files.c.created_at,
+    ).where(skipped_files.c.run_id == run_id)
+    both = union_all(failed, skipped).subquery()
+    rows = connection.execute(select(both).order_by(both.c.source_path, both.c.kind))
+    return run_id, [FileProblem(*row) for row in rows]

@@ -27,6 +27,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
 SCHEMA_HEAD = "0007"
 VERSION_TABLE = "alembic_version"
+# a Postgres advisory lock key of its own: "etl-migr" as a number
+MIGRATION_LOCK = int.from_bytes(b"etl-migr", "big")
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,17 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_database(engine: Engine) -> MigrationResult:
-    """Apply every pending migration in one transaction."""
+    """Apply every pending migration in one transaction.
+
+    Loaders started together on an empty database (the shards of a Kubernetes Job) migrate one
+    after the other: on Postgres a transaction lock makes the others wait and then find the schema
+    at head (SQLite's BEGIN IMMEDIATE does the same).
+    """
     with engine.begin() as connection:
         before = _stamped(connection)
+        if before != SCHEMA_HEAD and connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            before = _stamped(connection)
         if before != SCHEMA_HEAD:
             from alembic import command
             from alembic.util import CommandError

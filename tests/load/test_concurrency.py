@@ -114,3 +114,40 @@ def test_bad_shard_is_refused() -> None:
     result = CliRunner().invoke(cli, ["run", "--shard", "4/3"])
     assert result.exit_code == 1
     assert "--shard must look like K/N with 1 <= K <= N (e.g. 1/4), not '4/3'" in result.output
+
+
+def test_loaders_started_together_on_an_empty_postgres_migrate_once(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _folder(folder, "m")
+    with fresh_database(request, "postgres", tmp_path) as url:
+        loaders = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "etl",
+                    "run",
+                    str(folder),
+                    "--db",
+                    url,
+                    "--workers",
+                    "1",
+                    "--shard",
+                    f"{k}/4",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for k in range(1, 5)
+        ]
+        outputs = [loader.communicate(timeout=300) for loader in loaders]
+        assert [loader.returncode for loader in loaders] == [0, 0, 0, 0], outputs
+        applied = [out for out, _ in outputs if "Migrations applied: (empty database)" in out]
+        assert len(applied) == 1  # the others waited and found the schema at head
+        db = Database(url)
+        assert db.scalar("SELECT count(*) FROM articles") == COPIES
+        db.engine.dispose()

@@ -3,9 +3,8 @@
 Orchestrators (Airflow, Dagster, cron wrappers) call these; so does the command line. Every
 function takes the database URL as `database_url` (a string or SQLAlchemy URL; default
 $ETL_DATABASE_URL, else sqlite:///etl.db) and raises etl.errors.EtlError subclasses only:
-ConfigError for a bad setting, QueryError for a search with nothing to search for, DatabaseError
-when the database fails, RunLocked when another run loads the same input, RunNotFound for an
-unknown run id.
+ConfigError for a bad setting, DatabaseError when the database fails, RunLocked when another run
+loads the same input, RunNotFound for an unknown run id.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from etl.load import stats as load_stats
 from etl.load.access import ReadOnlyGrant
 from etl.load.history import FileProblem, RunRecord
 from etl.load.stats import Counts
-from etl.query import parse_query, snippet
+from etl.query import SearchQuery, parse_query, snippet
 from etl.recording import Reporter, RunSummary
 from etl.shards import Shard
 from etl.transform.index_text import search_text
@@ -137,6 +136,7 @@ class Match:
 
 @dataclass(frozen=True)
 class SearchResult:
+    query: SearchQuery  # what was searched for: the groups, exclusions and phrases
     matches: list[Match]
     indexed: int
     live: int
@@ -148,13 +148,16 @@ class SearchResult:
 
 
 def search(query: str, database_url: DatabaseURL = None, *, limit: int = 20) -> SearchResult:
-    """Live articles matching `query`, best first; raises QueryError when it has nothing to search."""
+    """Live articles matching `query` (web search syntax, see etl.query), best first.
+
+    A query with nothing to search for (`*`, only exclusions) finds nothing: `result.query.empty`.
+    """
     parsed = parse_query(query)
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
-        hits = search_index.search(connection, parsed.phrases, limit)
+        hits = search_index.search(connection, parsed, limit)
         indexed, live = search_index.coverage(connection)
     matches = [Match(hit, snippet(hit.body_text, parsed.terms)) for hit in hits]
-    return SearchResult(matches=matches, indexed=indexed, live=live)
+    return SearchResult(parsed, matches, indexed, live)
 
 
 def rebuild_search_index(database_url: DatabaseURL = None) -> int:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from etl import __version__, output
-from etl.errors import EtlError, QueryError, RunLocked
+from etl.errors import EtlError, RunLocked
 from etl.load.stats import DIMENSIONS
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except RunLocked as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_LOCKED)
-        except QueryError as exc:
-            raise click.UsageError(str(exc)) from None
         except EtlError as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -224,7 +222,7 @@ def runs(db: str | None, limit: int, fmt: str) -> None:
 @format_option
 @reports_errors
 def errors(db: str | None, run_id: int | None, fmt: str) -> None:
-    """List the files a run failed or skipped, with the stage and the reason.
+    """List the files a run failed, skipped or loaded with a warning, with the stage and the reason.
 
     Example:
 
@@ -233,7 +231,7 @@ def errors(db: str | None, run_id: int | None, fmt: str) -> None:
     from etl import api
 
     found = api.file_problems(db, run_id=run_id)
-    click.echo(f"Run {found.run_id}: {len(found.problems)} files failed or skipped", err=True)
+    click.echo(f"Run {found.run_id}: {len(found.problems)} files failed, skipped or warned about", err=True)
     _render(api.FileProblem, [_row(p) for p in found.problems], fmt)
 
 
@@ -341,18 +339,29 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Matches to show.")
 @click.option("--rebuild", is_flag=True, help="Recreate the search index from the articles table first.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Blocks for people, or a JSON list of matches for programs.",
+)
 @reports_errors
-def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None:
-    """Full-text search of live articles: every term must occur (Chinese or English).
+def search(query: str | None, db: str | None, limit: int, rebuild: bool, fmt: str) -> None:
+    """Full-text search of live articles, Chinese (either script) or any other language.
 
-    Each whitespace-separated term matches as written, e.g. 普京 finds 普京总统 but not 普通.
-    Prints one match per block: date, title, article id, and a snippet around the first hit.
+    Words are ANDed; OR between two terms takes either; -word excludes; "a phrase" must occur
+    as written. 普京 finds 普京总统 but not 普通, and 乌克兰 finds 烏克蘭 too. Prints one match per
+    block: date, title, article id, and a snippet of the article's own text around the first hit.
 
     Example:
 
         etl search 普京
 
-        etl search "Biden 普京" --limit 5
+        etl search '普京 OR 拜登 -乌克兰' --limit 5
+
+        etl search '"Joe Biden"' --format json
 
         etl search --rebuild
     """
@@ -365,18 +374,35 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool) -> None
     if query is None:
         return
     result = api.search(query, db, limit=limit)
+    if result.query.empty:
+        click.echo(
+            f"nothing to search for in {query!r}: give a word, a phrase or some Chinese characters", err=True
+        )
     if not result.complete:
         click.echo(
             f"warning: the search index covers {result.indexed} of {result.live} articles; "
             "run `etl search --rebuild`",
             err=True,
         )
-    for match in result.matches:
-        article = match.article
-        day = article.published_at.date().isoformat() if article.published_at else "(no date)"
-        click.echo(f"{day}  {article.title or '(untitled)'}  [article {article.article_id}]")
-        click.echo(f"    {match.snippet}")
+    if fmt == "json":
+        click.echo(json.dumps([_match_json(m) for m in result.matches], ensure_ascii=False, indent=2))
+    else:
+        for match in result.matches:
+            day = match.article.published_at.date().isoformat() if match.article.published_at else "(no date)"
+            click.echo(f"{day}  {match.article.title or '(untitled)'}  [article {match.article.article_id}]")
+            click.echo(f"    {match.snippet}")
     click.echo(f"{len(result.matches)} match{'es' if len(result.matches) != 1 else ''}", err=True)
+
+
+def _match_json(match: Any) -> dict[str, Any]:
+    article = match.article
+    published = article.published_at.isoformat() if article.published_at else None
+    return {
+        "article_id": article.article_id,
+        "title": article.title,
+        "published_at": published,
+        "snippet": match.snippet,
+    }
 
 
 @cli.group()
@@ -423,12 +449,13 @@ def docs(output_dir: Path, check: bool) -> None:
     type=click.Choice(DIMENSIONS),
     default="category",
     show_default=True,
-    help="What to count by: category path (with sub-categories), UTC month, linked domain, credit role.",
+    help="What to count by: category path (with sub-categories), UTC month, linked domain, "
+    "language and script, source encoding, credit role.",
 )
 @format_option
 @reports_errors
 def stats(db: str | None, dimension: str, fmt: str) -> None:
-    """Count live articles by category (with their sub-categories), month, linked domain or credit role.
+    """Count live articles by category (with sub-categories), month, domain, language, encoding or role.
 
     Example:
 

@@ -9,10 +9,6 @@ class ConfigError(EtlError):
     """A setting (flag, environment variable) has a value etl cannot use."""
 
 
-class QueryError(EtlError):
-    """A search query holds nothing to search for."""
-
-
 class DatabaseError(EtlError):
     """The database refused a statement or could not be reached; the message is its own words."""
 

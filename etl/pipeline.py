@@ -58,7 +58,7 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
         loader = Loader(engine, __version__)
         paths = [str(p) for p in settings.paths]
         shard = f"{settings.shard[0]}/{settings.shard[1]}" if settings.shard else None
-        summary = RunSummary(loader.start_run(paths), settings.safe_database_url, paths, shard)
+        summary = RunSummary(loader.start_run(paths, shard), settings.safe_database_url, paths, shard)
         recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
         try:
             with _StopOnInterrupt() as stop:

@@ -50,6 +50,7 @@ class RunSummary:
     articles_deleted: int = 0
     files_failed: int = 0
     files_skipped: int = 0
+    files_warned: int = 0  # of the inserted and updated, those loaded with a warning
     interrupted: bool = False
     elapsed_s: float = 0.0
     errors: list[FileError] = field(default_factory=list)
@@ -84,6 +85,7 @@ class RunSummary:
             "articles_deleted": self.articles_deleted,
             "files_failed": self.files_failed,
             "files_skipped": self.files_skipped,
+            "files_warned": self.files_warned,
         }
 
 
@@ -129,6 +131,7 @@ class RunRecorder:
         outcome = self.loader.load(self._batch)
         self.summary.articles_inserted += outcome.inserted
         self.summary.articles_updated += outcome.updated
+        self.summary.files_warned += outcome.warned
         for failed in outcome.failures:
             self._fail(failed)
         self._batch.clear()

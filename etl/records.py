@@ -40,6 +40,14 @@ class KnownFile:
 
 
 @dataclass(frozen=True)
+class FileWarning:
+    """Something about a file that loaded anyway (a broken byte sequence, front matter read line by line)."""
+
+    stage: str
+    message: str
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """A file made text and split into front matter and body; nothing in it interpreted yet."""
 
@@ -47,6 +55,8 @@ class RawDocument:
     content_sha256: str
     metadata: dict[str, Any]
     body: str
+    encoding: str  # the codec that read the bytes: utf-8, utf-16, gb18030, big5hkscs, cp932, …
+    warnings: tuple[FileWarning, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,10 @@ class Article:
     links: tuple[LinkRef, ...]
     domains: tuple[Domain, ...]  # every host of the images and links
     search: SearchText
+    source_encoding: str
+    language: str | None  # ISO 639-1, e.g. zh, en, ja
+    script: str | None  # zh-Hans or zh-Hant for Chinese, else None
+    warnings: tuple[FileWarning, ...] = ()
 
     @property
     def char_count(self) -> int:

@@ -70,6 +70,6 @@ def test_granting_again_updates_the_role(db: Database, role: str) -> None:
     db.load(SEEDS)
     db.run("db", "grant-readonly", role)
     again = db.run("db", "grant-readonly", role, "--password", "s3cret-pw")
-    assert f"Role {role} updated: it can read 21 tables and views" in again.stdout
+    assert f"Role {role} updated: it can read 22 tables and views" in again.stdout
     assert "s3cret-pw" not in again.output
     assert db.scalar("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r", r=role) is True

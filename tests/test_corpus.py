@@ -71,11 +71,12 @@ def test_sample_file_matches_golden(corpus: Database, path: str) -> None:
         ]
         assert corpus.scalar("SELECT count(*) FROM articles WHERE source_path = :p", p=path) == 0
         return
-    (article_id, title, published, precision, canonical, summary) = corpus.rows(
-        "SELECT id, title, published_at, published_precision, canonical_url, summary"
-        " FROM articles WHERE source_path = :p",
+    (article_id, title, published, precision, canonical, summary, *language) = corpus.rows(
+        "SELECT id, title, published_at, published_precision, canonical_url, summary,"
+        " language, script, source_encoding FROM articles WHERE source_path = :p",
         p=path,
     )[0]
+    assert language == [expected["language"], expected["script"], expected["source_encoding"]]
     assert title == expected["title"]
     assert str(published)[:19] == expected["published_at"]
     assert precision == expected["published_precision"]

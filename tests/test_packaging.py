@@ -16,6 +16,7 @@ import pytest
 from conftest import REPO, SEEDS, fresh_database
 
 import etl
+from etl.load import SCHEMA_HEAD
 
 MIGRATIONS = sorted(p.name for p in (REPO / "migrations" / "versions").glob("*.py"))
 
@@ -87,10 +88,10 @@ def test_installed_wheel_runs_from_any_folder(
     )
     with fresh_database(request, backend, elsewhere) as url:
         loaded = _run([etl_command, "run", "articles", "--db", url], elsewhere)
-        assert "Migrations applied: (empty database) -> 0007" in loaded
+        assert f"Migrations applied: (empty database) -> {SCHEMA_HEAD}" in loaded
         assert "  articles inserted          4" in loaded
         current = _run([etl_command, "db", "current", "--db", url], elsewhere).splitlines()
-        assert current[1:] == ["Current revision: 0007", "Head revision:    0007"]
+        assert current[1:] == [f"Current revision: {SCHEMA_HEAD}", f"Head revision:    {SCHEMA_HEAD}"]
 
 
 @pytest.mark.parametrize("tool", ["pipx", "uv"])

@@ -24,6 +24,7 @@ COUNTS = [
     "articles_deleted",
     "files_failed",
     "files_skipped",
+    "files_warned",
 ]
 
 
@@ -52,6 +53,7 @@ def test_run_json_is_the_only_thing_on_stdout(db: Database, tmp_path: Path) -> N
         "articles_deleted": 0,
         "files_failed": 1,
         "files_skipped": 1,
+        "files_warned": 0,
     }
     assert summary["database"] == make_url(db.url).render_as_string(hide_password=True)
     assert summary["elapsed_s"] > 0
@@ -95,7 +97,7 @@ def test_errors_lists_failed_and_skipped_files_of_a_run(db: Database, tmp_path: 
     db.load(SEEDS)
     newest = db.run("errors", "--format", "json")
     assert json.loads(newest.stdout) == []
-    assert "Run 2: 0 files failed or skipped" in newest.stderr
+    assert "Run 2: 0 files failed, skipped or warned about" in newest.stderr
     problems = json.loads(db.run("errors", "--run", "1", "--format", "json").stdout)
     assert [(p["run_id"], p["source_path"], p["kind"], p["stage"]) for p in problems] == [
         (1, "bad.md", "failed", "extract"),

@@ -25,11 +25,14 @@ def seeded(db: Database) -> Database:
 def test_seed_matches_golden(seeded: Database, seed: str) -> None:
     expected = json.loads((SEED_GOLDEN / f"{seed}.json").read_text(encoding="utf-8"))
     db = seeded
-    (article_id, title, published, precision, body_format, canonical, summary, front_matter) = db.rows(
-        "SELECT id, title, published_at, published_precision, body_format, canonical_url, summary,"
-        " front_matter FROM articles WHERE source_path = :path",
-        path=f"{seed}.txt",
-    )[0]
+    (article_id, title, published, precision, body_format, canonical, summary, front_matter, *language) = (
+        db.rows(
+            "SELECT id, title, published_at, published_precision, body_format, canonical_url, summary,"
+            " front_matter, language, script, source_encoding FROM articles WHERE source_path = :path",
+            path=f"{seed}.txt",
+        )[0]
+    )
+    assert language == [expected["language"], expected["script"], expected["source_encoding"]]
     assert title == expected["title"]
     assert str(published)[:19] == expected["published_at"]
     assert precision == expected["published_precision"]

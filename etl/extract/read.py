@@ -7,7 +7,7 @@ import hashlib
 from etl.errors import ExtractError
 from etl.extract.decode import decode_text
 from etl.extract.split import split_front_matter
-from etl.records import RawDocument, SourceFile
+from etl.records import FileWarning, RawDocument, SourceFile
 
 
 def read_bytes(source: SourceFile) -> bytes:
@@ -30,5 +30,7 @@ def read_document(source: SourceFile) -> RawDocument:
 
 def document_from_bytes(source: SourceFile, data: bytes, content_sha256: str) -> RawDocument:
     """Decode and split bytes already read and hashed (the worker hashes first, to skip unchanged files)."""
-    metadata, body = split_front_matter(source.source_path, decode_text(source.source_path, data))
-    return RawDocument(source=source, content_sha256=content_sha256, metadata=metadata, body=body)
+    decoded = decode_text(source.source_path, data)
+    split = split_front_matter(source.source_path, decoded.text)
+    warnings = tuple(FileWarning("extract", w) for w in (decoded.warning, split.warning) if w)
+    return RawDocument(source, content_sha256, split.metadata, split.body, decoded.encoding, warnings)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import frontmatter
 import yaml
 
 from etl.errors import ExtractError
+from etl.extract.salvage import salvage_front_matter
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -26,8 +28,16 @@ _DatesAsTextLoader.yaml_implicit_resolvers = {
 }
 
 
-def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str]:
-    """Return (metadata, body); metadata is empty when the text has no front matter.
+@dataclass(frozen=True)
+class Split:
+    metadata: dict[str, Any]  # empty when the text has no front matter
+    body: str
+    warning: str | None = None  # set when the front matter had to be read line by line
+
+
+def split_front_matter(source_path: str, text: str) -> Split:
+    """Split front matter from body; raises ExtractError for front matter that is unsafe or not a
+    mapping. YAML that does not parse is read line by line (etl.extract.salvage), with a warning.
 
     Leading blank lines before `---` are allowed. A lone `---` with no closing fence is a
     Markdown thematic break, not front matter, so the whole text stays the body.
@@ -35,17 +45,29 @@ def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str
     stripped = text.strip()
     handler = frontmatter.detect_format(stripped, frontmatter.handlers)
     if handler is None:
-        return {}, stripped
+        return Split({}, stripped)
     try:
         raw, body = handler.split(stripped)
     except ValueError:
-        return {}, stripped
-    options = {"Loader": _DatesAsTextLoader} if isinstance(handler, frontmatter.YAMLHandler) else {}
+        return Split({}, stripped)
+    yaml_handler = isinstance(handler, frontmatter.YAMLHandler)
     try:
-        metadata = handler.load(raw, **options)
+        metadata = handler.load(raw, **({"Loader": _DatesAsTextLoader} if yaml_handler else {}))
     except (yaml.YAMLError, ValueError) as exc:
         reason = " ".join(str(exc).split())
-        raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None
+        # a tag that would construct an object is refused, never read around
+        salvaged = (
+            {}
+            if isinstance(exc, yaml.constructor.ConstructorError) or not yaml_handler
+            else salvage_front_matter(raw)
+        )
+        if not salvaged:
+            raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None
+        return Split(
+            salvaged,
+            body.strip(),
+            f"front matter is not valid YAML ({_yaml_problem(exc, raw)}): read line by line",
+        )
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
@@ -53,4 +75,14 @@ def split_front_matter(source_path: str, text: str) -> tuple[dict[str, Any], str
             source_path,
             f"front matter must be a mapping of keys to values, found a {type(metadata).__name__}",
         )
-    return {str(key): value for key, value in metadata.items()}, body.strip()
+    return Split({str(key): value for key, value in metadata.items()}, body.strip())
+
+
+def _yaml_problem(exc: Exception, raw: str) -> str:
+    """`could not find expected ':' in front matter line 2`: the YAML error, placed where the broken
+    construct starts (the context) rather than where the parser gave up; line 1 follows the `---`."""
+    if isinstance(exc, yaml.MarkedYAMLError) and exc.problem:
+        where = exc.context_mark or exc.problem_mark
+        fence_rest = 1 if raw.startswith("\n") else 0  # the split leaves the fence line's end in raw
+        return f"{exc.problem} in front matter line {where.line + 1 - fence_rest}" if where else exc.problem
+    return " ".join(str(exc).split())

@@ -1,4 +1,4 @@
-"""The run ledger read back: recent runs, and the files a run failed or skipped, with the reasons."""
+"""The run ledger read back: recent runs, and the files a run failed, skipped or warned about, and why."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, literal, select, union_all
 
 from etl.errors import RunNotFound
-from etl.schema.tables import etl_runs, load_errors, skipped_files
+from etl.schema.tables import etl_runs, file_warnings, load_errors, skipped_files
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class RunRecord:
     articles_deleted: int
     files_failed: int
     files_skipped: int
+    files_warned: int
+    shard: str | None
     etl_version: str
     host: str | None
     pid: int | None
@@ -34,7 +36,8 @@ class RunRecord:
 
 @dataclass(frozen=True)
 class FileProblem:
-    """A file of a run that did not load (`failed`) or is not an article (`skipped`), and why."""
+    """A file of a run that did not load (`failed`), is not an article (`skipped`), or loaded with
+    something wrong in it (`warning`), and why."""
 
     run_id: int
     source_path: str
@@ -56,7 +59,7 @@ def recent_runs(connection: Connection, limit: int) -> list[RunRecord]:
 
 
 def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list[FileProblem]]:
-    """(the run, its failed and skipped files by path); the newest run when `run_id` is None."""
+    """(the run, its failed, skipped and warned files by path); the newest run when `run_id` is None."""
     newest = connection.execute(select(func.max(etl_runs.c.id))).scalar()
     if run_id is None:
         if newest is None:
@@ -81,6 +84,14 @@ def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list
         skipped_files.c.reason,
         skipped_files.c.created_at,
     ).where(skipped_files.c.run_id == run_id)
-    both = union_all(failed, skipped).subquery()
+    warned = select(
+        file_warnings.c.run_id,
+        file_warnings.c.source_path,
+        literal("warning").label("kind"),
+        file_warnings.c.stage,
+        file_warnings.c.warning,
+        file_warnings.c.created_at,
+    ).where(file_warnings.c.run_id == run_id)
+    both = union_all(failed, skipped, warned).subquery()
     rows = connection.execute(select(both).order_by(both.c.source_path, both.c.kind))
     return run_id, [FileProblem(*row) for row in rows]

@@ -22,6 +22,7 @@ from etl.records import Article, Failed, KnownFile, Skipped, SourceFile
 class BatchOutcome:
     inserted: int = 0
     updated: int = 0
+    warned: int = 0  # articles loaded with a warning
     failures: list[Failed] = field(default_factory=list)
 
 
@@ -34,11 +35,11 @@ class Loader:
         self.shared = SharedRows()
         self.run_id: int | None = None
 
-    def start_run(self, paths: Sequence[str]) -> int:
+    def start_run(self, paths: Sequence[str], shard: str | None) -> int:
         """Record a new run, after marking runs killed on this machine as interrupted."""
         with self.engine.begin() as connection:
             runs.mark_dead_runs(connection)
-            self.run_id = runs.start_run(connection, paths, self.version)
+            self.run_id = runs.start_run(connection, paths, shard, self.version)
         return self.run_id
 
     def known_articles(self, paths: list[str]) -> dict[str, KnownFile]:
@@ -78,6 +79,7 @@ class Loader:
                 continue
             outcome.inserted += single.inserted
             outcome.updated += single.updated
+            outcome.warned += single.warned
         return outcome
 
     def record_failure(self, failed: Failed) -> None:
@@ -101,14 +103,15 @@ class Loader:
     def _write(self, batch: list[Article]) -> BatchOutcome:
         try:
             with self.engine.begin() as connection:
+                now = runs.now_utc()
                 inserted, updated = write_articles(
-                    connection, self.shared, batch, self.version, runs.now_utc()
+                    connection, self.shared, batch, self.version, now, self._current_run()
                 )
         except BaseException:
             self.shared.rollback()
             raise
         self.shared.commit()
-        return BatchOutcome(inserted=inserted, updated=updated)
+        return BatchOutcome(inserted, updated, warned=sum(1 for a in batch if a.warnings))
 
     def _current_run(self) -> int:
         if self.run_id is None:

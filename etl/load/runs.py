@@ -24,16 +24,18 @@ COUNTERS = (
     "articles_deleted",
     "files_failed",
     "files_skipped",
+    "files_warned",
 )
 
 
-def start_run(connection: Connection, paths: Sequence[str], version: str) -> int:
+def start_run(connection: Connection, paths: Sequence[str], shard: str | None, version: str) -> int:
     row = {name: 0 for name in COUNTERS}
     row |= {
         "started_at": now_utc(),
         "status": "running",
         "etl_version": version,
         "paths": list(paths),
+        "shard": shard,
         "host": socket.gethostname(),
         "pid": os.getpid(),
     }

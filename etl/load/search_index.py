@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
 from etl.load.sql import in_chunks
 from etl.records import SearchText
+
+if TYPE_CHECKING:
+    from etl.query import SearchQuery
 from etl.schema.tables import SEARCH_INDEX, articles
 
 # Postgres keeps word positions only up to 16,383 per tsvector (phrase matching fails past it) and
@@ -110,37 +113,68 @@ def live_articles(connection: Connection, batch: int) -> Iterator[list[tuple[int
         last = rows[-1][0]
 
 
-def search(connection: Connection, phrases: Sequence[str], limit: int) -> list[SearchHit]:
-    """Live articles containing every phrase, best first (title matches weigh more)."""
-    params: dict[str, Any] = {f"p{n}": phrase for n, phrase in enumerate(phrases)}
-    params["limit"] = limit
+def search(connection: Connection, query: SearchQuery, limit: int) -> list[SearchHit]:
+    """Live articles matching `query`, best first (title matches weigh more).
+
+    Phrases reach the database only as bound values: FTS5 gets each one as a quoted string, Postgres
+    through phraseto_tsquery, so nothing in a query is read as the database's own syntax.
+    """
+    if query.empty:
+        return []
     if connection.dialect.name == "postgresql":
-        ranked = _postgres_ranking(len(phrases))
+        ranked, params = _postgres_ranking(query)
         order = "ranked.rank DESC"
     else:
-        params = {"match": " AND ".join(_fts5_phrase(p) for p in phrases), "limit": limit}
         ranked = (
             f"SELECT rowid AS article_id, bm25({SEARCH_INDEX}, {TITLE_WEIGHT}, 1.0) AS rank"
             f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"
         )
+        params = {"match": _fts5_match(query)}
         order = "ranked.rank"
-    query = text(
+    statement = text(
         f"SELECT a.id, a.title, a.published_at, a.body_text FROM ({ranked}) AS ranked"
         " JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL"
         f" ORDER BY {order}, a.published_at DESC, a.id LIMIT :limit"
     ).columns(articles.c.id, articles.c.title, articles.c.published_at, articles.c.body_text)
-    return [SearchHit(*row) for row in connection.execute(query, params)]
+    return [SearchHit(*row) for row in connection.execute(statement, {**params, "limit": limit})]
 
 
-def _postgres_ranking(count: int) -> str:
-    """Articles whose parts, together, contain every phrase; a phrase may sit in any part."""
-    terms = [f"phraseto_tsquery('simple', :p{n})" for n in range(count)]
-    every = " AND ".join(f"bool_or(document @@ {t})" for t in terms)
-    return (
+def _postgres_ranking(query: SearchQuery) -> tuple[str, dict[str, str]]:
+    """Articles whose parts, together, match every group and none of which holds an excluded phrase.
+
+    A long article is indexed in parts, so a phrase may sit in any part: each group is checked over
+    all of an article's parts (bool_or), and an excluded phrase in any part rules the article out.
+    """
+    params: dict[str, str] = {}
+
+    def bound(phrase: str) -> str:
+        name = f"p{len(params)}"
+        params[name] = phrase
+        return f"phraseto_tsquery('simple', :{name})"
+
+    groups = [[bound(p) for p in group] for group in query.groups]
+    every = " AND ".join("(" + " OR ".join(f"bool_or(document @@ {t})" for t in g) + ")" for g in groups)
+    wanted = " || ".join(t for g in groups for t in g)
+    if query.excluded:
+        unwanted = " || ".join(bound(p) for p in query.excluded)
+        every += (
+            f" AND NOT EXISTS (SELECT 1 FROM {SEARCH_INDEX} x"
+            f" WHERE x.article_id = {SEARCH_INDEX}.article_id AND x.document @@ ({unwanted}))"
+        )
+    ranked = (
         f"SELECT article_id, sum(ts_rank(document, q.any_term)) AS rank"
-        f" FROM {SEARCH_INDEX}, (SELECT {' || '.join(terms)} AS any_term) AS q"
+        f" FROM {SEARCH_INDEX}, (SELECT {wanted} AS any_term) AS q"
         f" WHERE document @@ q.any_term GROUP BY article_id HAVING {every}"
     )
+    return ranked, params
+
+
+def _fts5_match(query: SearchQuery) -> str:
+    """`("普 京") AND ("拜 登" OR "biden") NOT ("乌 克 兰")`, every phrase a quoted FTS5 string."""
+    wanted = " AND ".join("(" + " OR ".join(_fts5_phrase(p) for p in g) + ")" for g in query.groups)
+    if not query.excluded:
+        return wanted
+    return f"({wanted}) NOT (" + " OR ".join(_fts5_phrase(p) for p in query.excluded) + ")"
 
 
 def _fts5_phrase(phrase: str) -> str:

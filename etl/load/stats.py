@@ -29,6 +29,14 @@ QUERIES = {
         "SELECT registered_domain AS domain, link_rows AS links, article_count AS articles,"
         " link_count AS urls FROM v_domain_stats ORDER BY link_rows DESC, registered_domain"
     ),
+    "language": (
+        "SELECT language, script, count(*) AS articles FROM v_articles"
+        " GROUP BY language, script ORDER BY articles DESC, language, script"
+    ),
+    "encoding": (
+        "SELECT source_encoding AS encoding, count(*) AS articles FROM v_articles"
+        " GROUP BY source_encoding ORDER BY articles DESC, source_encoding"
+    ),
     "role": (
         "SELECT x.role, count(*) AS credits, count(DISTINCT x.author_id) AS people,"
         " count(DISTINCT x.article_id) AS articles FROM article_authors x "

@@ -20,6 +20,7 @@ from etl.schema.tables import (
     articles,
     authors,
     categories,
+    file_warnings,
     images,
     links,
     tags,
@@ -30,9 +31,10 @@ Row = dict[str, Any]
 
 
 def write_articles(
-    connection: Connection, shared: SharedRows, batch: list[Article], version: str, now: datetime
+    connection: Connection, shared: SharedRows, batch: list[Article], version: str, now: datetime, run_id: int
 ) -> tuple[int, int]:
-    """Insert or update each article of the batch, replacing its child rows; (inserted, updated)."""
+    """Insert or update each article of the batch, replacing its child rows, and record its
+    warnings in this run; (inserted, updated)."""
     shared.resolve(connection, batch)
     existing = _existing_ids(connection, [a.source.source_path for a in batch])
     new = [a for a in batch if a.source.source_path not in existing]
@@ -56,6 +58,19 @@ def write_articles(
     numbered = [(ids[a.source.source_path], a) for a in batch]
     _insert_children(connection, shared, numbered)
     search_index.add_entries(connection, [(article_id, a.search) for article_id, a in numbered])
+    warnings = [
+        {
+            "run_id": run_id,
+            "source_path": a.source.source_path,
+            "stage": w.stage,
+            "warning": w.message,
+            "created_at": now,
+        }
+        for a in batch
+        for w in a.warnings
+    ]
+    if warnings:
+        connection.execute(insert(file_warnings), warnings)
     return len(new), len(changed)
 
 
@@ -86,6 +101,9 @@ def _article_row(article: Article, version: str, now: datetime) -> Row:
         "source_root": article.source.root or None,
         "source_size": article.source.size,
         "source_mtime_ns": article.source.mtime_ns,
+        "source_encoding": article.source_encoding,
+        "language": article.language,
+        "script": article.script,
         "updated_at": now,
     }
 

@@ -72,7 +72,7 @@ articles = Table(
     Column(
         "published_precision",
         String(10),
-        comment="How much of published_at the source stated: second, minute, day, month, year.",
+        comment="How much of published_at the source stated: second, minute, hour, day, month, year.",
     ),
     Column(
         "body_format",
@@ -120,9 +120,19 @@ articles = Table(
     Column("created_at", UTCDateTime, nullable=False, comment="When the row was first loaded (UTC)."),
     Column("updated_at", UTCDateTime, nullable=False, comment="When the row last changed (UTC)."),
     Column("deleted_at", UTCDateTime, comment="When the source file was found gone (soft delete)."),
+    Column(
+        "source_encoding",
+        String(32),
+        comment="Codec that read the file: utf-8, utf-16, gb18030, big5hkscs, cp932, cp949, cp1252, …",
+    ),
+    Column(
+        "language", String(8), comment="Language of title and body, ISO 639-1 (zh, en, ja, …); py3langid."
+    ),
+    Column("script", String(8), comment="zh-Hans or zh-Hant for Chinese articles; NULL otherwise."),
     comment="One row per article file.",
 )
 Index(None, articles.c.published_at)
+Index(None, articles.c.language)
 Index(None, articles.c.source_root)
 # only the soft-deleted rows (migration 0007): counted quickly, and never mistaken by SQLite's planner
 # for a way to find live articles
@@ -294,6 +304,14 @@ etl_runs = Table(
         server_default="0",
         comment="Files that are not articles (placeholders, index pages), listed in skipped_files.",
     ),
+    Column(
+        "files_warned",
+        Integer,
+        nullable=False,
+        server_default="0",
+        comment="Articles loaded with a warning (listed in file_warnings).",
+    ),
+    Column("shard", String(16), comment="K/N when the run loaded shard K of N; NULL for the whole input."),
     comment="One row per `etl run`.",
 )
 
@@ -326,3 +344,17 @@ skipped_files = Table(
     comment="Files seen but not loaded because they are not articles, and why.",
 )
 Index(None, skipped_files.c.run_id)
+
+file_warnings = Table(
+    "file_warnings",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column("run_id", ForeignKey("etl_runs.id", ondelete="CASCADE"), nullable=False, comment="etl_runs.id"),
+    Column("source_path", Text, nullable=False, comment="The file, which loaded (see articles.source_path)."),
+    Column("stage", String(16), nullable=False, comment="extract or transform."),
+    Column("warning", Text, nullable=False, comment="What was wrong and what etl did about it."),
+    Column("created_at", UTCDateTime, nullable=False, comment="When (UTC)."),
+    comment="Files that loaded with something wrong in them (a broken byte sequence, front matter read "
+    "line by line), and what etl did.",
+)
+Index(None, file_warnings.c.run_id)

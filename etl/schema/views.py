@@ -52,6 +52,9 @@ V_ARTICLES = View(
         ViewColumn("char_count", "integer", "Characters in body_text."),
         ViewColumn("canonical_url", "text", "URL of the original article, when known."),
         ViewColumn("source_path", "text", "File path relative to the input root."),
+        ViewColumn("language", "text", "Language, ISO 639-1 (zh, en, ja, ko, …)."),
+        ViewColumn("script", "text", "zh-Hans or zh-Hant for Chinese articles; NULL otherwise."),
+        ViewColumn("source_encoding", "text", "Codec that read the file (utf-8, gb18030, big5hkscs, …)."),
     ),
 )
 

@@ -27,6 +27,7 @@ from etl.transform.fields import (
 )
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
+from etl.transform.language import identify
 from etl.transform.markdown_body import plain_inline, render_body
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
 from etl.transform.summary import build_summary
@@ -63,6 +64,9 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     reason = skip_reason(title, tuple(prose), len(links), len(images))
     if reason is not None:
         return Skipped(doc.source, reason)
+    # the language of what the article says: not its navigation, link lists, credits or date lines
+    reading = [p.text for p in prose if p.linked_share < MAX_LINKED_SHARE]
+    language, script = identify(title, "\n".join(reading))
     date_line = find_date_line(content.code_spans)
     publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
     published = _published(
@@ -76,7 +80,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         body_format=rendered.body_format,
         body_html=rendered.html,
         body_text=content.text,
-        summary=build_summary(p.text for p in prose if p.linked_share < MAX_LINKED_SHARE and p.text != title),
+        summary=build_summary(text for text in reading if text != title),
         canonical_url=canonical,
         front_matter=to_json(meta),
         credits=_credits(meta, publisher + body.credits),
@@ -86,6 +90,10 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         links=links,
         domains=_domains(images, links),
         search=search_text(title, content.text),
+        source_encoding=doc.encoding,
+        language=language,
+        script=script,
+        warnings=doc.warnings,
     )
 
 

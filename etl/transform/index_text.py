@@ -1,10 +1,12 @@
-"""Text as the search index sees it: every CJK character its own token, so any substring matches.
+"""Text as the search index sees it: Traditional folded to Simplified, and every CJK character its
+own token, so any substring matches in either script.
 
 Chinese is written without spaces. A dictionary segmenter such as jieba splits names it does not
 know (王毅, 布林肯, 马克龙 all come out in pieces) and its search mode emits overlapping tokens that
 defeat phrase queries. Indexing each CJK character as a token and searching for a query as a phrase
 of its characters finds exactly the articles that contain the query, with no dictionary, in one
 str.translate pass. Latin words stay words: the database tokenizer splits and lower-cases them.
+Queries go through the same function, so 乌克兰 and 烏克蘭 find the same articles.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 import unicodedata
 
 from etl.records import SearchText
+from etl.transform.scripts import to_simplified
 
 # CJK in the Basic Multilingual Plane: kana, Han (with extension A and compatibility ideographs),
 # hangul syllables; each becomes " c " through one str.translate table
@@ -27,9 +30,15 @@ _FORMS = range(0xFF01, 0xFFEF)
 
 
 def index_text(text: str) -> str:
-    """`text` with every CJK character spaced apart and full-width forms folded, one char at a time.
+    """`text` in Simplified (phrase-aware, so 乾隆 stays 乾隆 while a lone 乾 becomes 干), with
+    every CJK character spaced apart and full-width forms folded."""
+    return space_cjk(to_simplified(text))
 
-    Character by character (no context), so a query and a document always split the same way.
+
+def space_cjk(text: str) -> str:
+    """Every CJK character spaced apart and full-width forms folded, one character at a time.
+
+    No context, so a query and a document always split the same way.
     """
     spaced = text.translate(_table()).replace("  ", " ")  # 普京 -> " 普 京 ", not " 普  京 "
     if _BEYOND_BMP.search(text):  # the table leaves characters beyond the BMP as they are

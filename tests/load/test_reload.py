@@ -60,18 +60,18 @@ def test_changed_body_replaces_child_rows(db: Database, seeds_copy: Path) -> Non
 
 
 def test_bad_file_is_recorded_and_the_rest_load(db: Database, seeds_copy: Path) -> None:
-    (seeds_copy / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\nbody\n")
-    (seeds_copy / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (seeds_copy / "broken.md").write_bytes(b"---\ntitle: !!python/object/apply:os.getcwd []\n---\nbody\n")
+    (seeds_copy / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
     result = db.load(seeds_copy, expect_exit=1)
     assert "files failed               2" in result.output
     assert db.scalar("SELECT count(*) FROM articles") == 4
     errors = db.rows("SELECT source_path, stage, error FROM load_errors ORDER BY source_path")
     assert [(path, stage) for path, stage, _ in errors] == [
+        ("binary.txt", "extract"),
         ("broken.md", "extract"),
-        ("latin1.txt", "extract"),
     ]
-    assert errors[0][2].startswith("front matter cannot be parsed:")
-    assert errors[1][2] == "not valid UTF-8: byte 0xe9 at offset 3"
+    assert errors[0][2] == "binary data: it holds NUL bytes and is not valid UTF-8 (byte 0x89 at offset 0)"
+    assert errors[1][2].startswith("front matter cannot be parsed: could not determine a constructor")
     assert db.rows("SELECT status, files_seen, files_failed FROM etl_runs") == [("partial", 6, 2)]
 
 

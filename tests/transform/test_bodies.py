@@ -23,9 +23,8 @@ HTML = """<div>
 
 
 def _doc(body: str, path: str = "x.md", **metadata: object) -> RawDocument:
-    return RawDocument(
-        SourceFile("/archive", f"/archive/{path}", path, len(body), 0), "0" * 64, metadata, body
-    )
+    source = SourceFile("/archive", f"/archive/{path}", path, len(body), 0)
+    return RawDocument(source, "0" * 64, metadata, body, "utf-8")
 
 
 def _article(body: str, path: str = "x.md", **metadata: object) -> Article:

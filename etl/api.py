@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
+
+if TYPE_CHECKING:
+    from etl.query import SearchQuery
 
 from etl.config import build_settings, resolve_database_url
 from etl.load import (
@@ -31,10 +35,8 @@ from etl.load import stats as load_stats
 from etl.load.access import ReadOnlyGrant
 from etl.load.history import FileProblem, RunRecord
 from etl.load.stats import Counts
-from etl.query import SearchQuery, parse_query, snippet
 from etl.recording import Reporter, RunSummary
 from etl.shards import Shard
-from etl.transform.index_text import search_text
 
 REBUILD_BATCH = 500
 DatabaseURL = str | URL | None
@@ -152,6 +154,8 @@ def search(query: str, database_url: DatabaseURL = None, *, limit: int = 20) -> 
 
     A query with nothing to search for (`*`, only exclusions) finds nothing: `result.query.empty`.
     """
+    from etl.query import parse_query, snippet  # OpenCC and the index text: only when searching
+
     parsed = parse_query(query)
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
         hits = search_index.search(connection, parsed, limit)
@@ -162,6 +166,8 @@ def search(query: str, database_url: DatabaseURL = None, *, limit: int = 20) -> 
 
 def rebuild_search_index(database_url: DatabaseURL = None) -> int:
     """Recreate the whole search index from the articles table, in one transaction; articles indexed."""
+    from etl.transform.index_text import search_text
+
     total = 0
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.begin() as connection:
         search_index.clear(connection)

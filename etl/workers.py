@@ -96,10 +96,10 @@ def process_files(items: Iterable[Job | Unchanged], workers: int) -> Iterator[Ou
 
 
 def _start_pool(workers: int) -> multiprocessing.pool.Pool:
-    from etl.transform import warm_up
-
-    warm_up()  # in this process, before the fork: workers inherit the parsers instead of loading them
-    context = multiprocessing.get_context("fork")
+    """Workers forked from a fork server that has loaded the parsers and models (etl.transform.warm):
+    they start warm, and the writer (this process) stays small."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["etl.transform.warm"])
     return context.Pool(workers, initializer=_ignore_interrupts, maxtasksperchild=TASKS_PER_WORKER)
 
 

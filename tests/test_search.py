@@ -175,12 +175,12 @@ def test_hostile_queries_are_taken_literally(db: Database, query: str) -> None:
 
 def _with_a_traditional_copy(db: Database, tmp_path: Path) -> Path:
     """The seeds plus seed 002 as a Taiwanese outlet would print it, in Traditional characters."""
-    from etl.transform.scripts import _converter
+    import opencc
 
     folder = tmp_path / "both"
     shutil.copytree(SEEDS, folder)
     simplified = (SEEDS / S002).read_text(encoding="utf-8")
-    (folder / "trad-002.txt").write_text(_converter("s2t").convert(simplified), encoding="utf-8")
+    (folder / "trad-002.txt").write_text(opencc.OpenCC("s2t").convert(simplified), encoding="utf-8")
     db.load(folder)
     return folder
 

@@ -4,8 +4,10 @@
     python benchmarks/run.py --files 1000 --no-peers  # quick look
     python benchmarks/run.py --files 20000 --repeat 3 # fastest of three runs per row (noisy machine)
 
-Every row runs as its own process under /usr/bin/time, so wall time and peak RSS are the whole
-command's (peak RSS is the largest single process: a worker pool's processes are not summed).
+Every row runs as its own process; its wall time is the whole command's, and its peak RSS is that
+of the largest single process of its tree (a worker pool's processes are not summed), read from each
+process's own high-water mark (VmHWM) every 0.2 s while the command runs. /usr/bin/time cannot be
+used: etl's workers are forked by a fork server that the kernel does not count as waited for.
 """
 
 from __future__ import annotations
@@ -50,9 +52,6 @@ def parse(path):
     else:
         BeautifulSoup(post.content, "lxml")
 
-def _ratio(bound_seconds: float | None, seconds: float) -> str:
-    return f"{bound_seconds / seconds:.2f}×" if bound_seconds else "—"
-
 
 if __name__ == "__main__":
     files = sorted(Path(sys.argv[1]).rglob("*.md"))
@@ -88,20 +87,48 @@ def timed(name: str, command: list[str], repeat: int = 1, reset: Callable[[], No
 
 
 def _timed_once(name: str, command: list[str]) -> Row:
-    """Run `command` under /usr/bin/time; its wall time and peak RSS, and whether it failed."""
-    report = HERE / ".time.txt"
-    full = ["/usr/bin/time", "-f", "%e %M", "-o", str(report), *command]
+    """Run `command`; its wall time, the peak RSS of its largest process, and whether it failed."""
     started = time.monotonic()
-    done = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peaks: dict[int, int] = {}
+    while process.poll() is None:
+        peaks.update(_high_water_marks(process.pid))
+        time.sleep(0.2)
     wall = time.monotonic() - started
-    peak_kb = report.read_text().split()[-1]
-    report.unlink()
+    stderr = process.stderr.read() if process.stderr else ""
     note = ""
-    if done.returncode:
-        last = (done.stderr.strip().splitlines() or ["?"])[-1]
-        note = f"exit {done.returncode}: {last[:120]}"
-    print(f"{name:<44} {wall:8.2f} s {int(peak_kb) / 1024:8.0f} MB {note}", flush=True)
-    return Row(name, wall, int(peak_kb) / 1024, note)
+    if process.returncode:
+        last = (stderr.strip().splitlines() or ["?"])[-1]
+        note = f"exit {process.returncode}: {last[:120]}"
+    peak_mb = max(peaks.values(), default=0) / 1024
+    print(f"{name:<44} {wall:8.2f} s {peak_mb:8.0f} MB {note}", flush=True)
+    return Row(name, wall, peak_mb, note)
+
+
+def _high_water_marks(root: int) -> dict[int, int]:
+    """VmHWM (kB) of `root` and every process below it, from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    marks = {}
+    for pid in tree:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                marks[pid] = int(line.split()[1])
+    return marks
 
 
 def peer_venv() -> Path:

@@ -154,7 +154,8 @@ def run(
         with click.progressbar(
             length=total, label="Loading", hidden=not terminal, file=_stream(as_json)
         ) as bar:
-            summary = pipeline.run(settings, reporter=_CliReporter(bar.update, say))
+            advance = bar.update if terminal else _nothing
+            summary = pipeline.run(settings, reporter=_CliReporter(advance, say))
     except KeyboardInterrupt:
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -167,6 +168,10 @@ def run(
         sys.exit(EXIT_INTERRUPTED)
     if summary.files_failed:
         sys.exit(EXIT_FILES_FAILED)
+
+
+def _nothing(_files: int) -> None:
+    """No progress bar to advance (output is not a terminal)."""
 
 
 def _stream(to_stderr: bool) -> Any:

@@ -99,7 +99,7 @@ def _start_pool(workers: int) -> multiprocessing.pool.Pool:
     """Workers forked from a fork server that has loaded the parsers and models (etl.transform.warm):
     they start warm, and the writer (this process) stays small."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["etl.transform.warm"])
+    context.set_forkserver_preload(["etl.transform.warm", "etl.workers"])
     return context.Pool(workers, initializer=_ignore_interrupts, maxtasksperchild=TASKS_PER_WORKER)
 
 

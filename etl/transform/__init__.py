@@ -21,15 +21,18 @@ def warm_up() -> None:
     Called by the fork server the workers are forked from (etl.transform.warm), so each worker,
     and each replacement of one, starts with them instead of spending ~1.5 s of CPU on them.
     """
+    from etl.transform.language import identify
+
+    # py3langid's model first: loading it briefly takes ~30 MB more than it keeps, which then
+    # does not add to the parsers' memory in the peak
+    identify(None, "text")
+    identify("中", "文")  # OpenCC's table, by the path CJK text takes
     from etl.transform.article import transform  # noqa: F401  (the parsers, imported once)
     from etl.transform.index_text import index_text
-    from etl.transform.language import identify
     from etl.transform.urls import registered_domain
 
     registered_domain("example.com")
     index_text("中")
-    identify("中", "文")  # OpenCC's table, by the path CJK text takes
-    identify(None, "text")  # py3langid's model, by the path other text takes
 
 
 def __getattr__(name: str) -> Any:

@@ -8,10 +8,8 @@ lookup's `deleted_at IS NULL` and walked every live article for each chunk of pa
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from conftest import SEEDS, Database
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from etl.load import engine_for
@@ -24,13 +22,12 @@ def test_loaded_files_are_looked_up_by_their_path_index(tmp_path: Path) -> None:
     url = make_url(f"sqlite:///{tmp_path / 'etl.db'}")
     Database(url.render_as_string()).load(SEEDS)
     paths = [f"missing/{n:04d}.md" for n in range(400)] + [SEED_000]
-    seen: list[tuple[str, Any]] = []
-    with engine_for(url) as engine:
-        event.listen(engine, "before_cursor_execute", lambda *args: seen.append((args[2], args[3])))
-        with engine.connect() as connection:
-            known = known_articles(connection, paths)
-            (statement, parameters) = next(s for s in seen if "source_path IN" in s[0])
-            explained = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
-            plan = [row[3] for row in explained]
+    seen: list[str] = []
+    with engine_for(url) as engine, engine.connect() as connection:
+        # the lookup runs on the driver's own cursor: SQLite's trace shows its SQL, values filled in
+        connection.connection.dbapi_connection.set_trace_callback(seen.append)
+        known = known_articles(connection, paths)
+        statement = next(s for s in seen if "source_path IN" in s)
+        plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
     assert list(known) == [SEED_000]
     assert plan == ["SEARCH articles USING INDEX sqlite_autoindex_articles_1 (source_path=?)"]

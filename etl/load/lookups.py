@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import Connection, Table, select
 
-from etl.load.sql import in_chunks, insert_rows
+from etl.load.sql import Row, in_chunks, insert_rows
 from etl.records import Article
 from etl.schema.tables import authors, categories, domains, images, links, tags
 
@@ -35,18 +35,22 @@ class SharedRows:
     def rollback(self) -> None:
         self._staged.clear()
 
-    def ids(self, table: Table) -> dict[str, int]:
-        return {**self._known.get(table.name, {}), **self._staged.get(table.name, {})}
+    def ids(self, table: Table) -> Mapping[str, int]:
+        """Natural key -> id for `table`: what is known, and what the open transaction learnt."""
+        return ChainMap(self._staged.get(table.name, {}), self._known.get(table.name, {}))
 
-    def ensure(self, connection: Connection, table: Table, key: str, rows: dict[str, dict[str, Any]]) -> None:
-        """Make sure a row exists for every key in `rows` (key -> row values) and learn its id."""
+    def ensure(
+        self, connection: Connection, table: Table, key: str, columns: Sequence[str], rows: dict[str, Row]
+    ) -> None:
+        """Make sure a row exists for every key in `rows` (key -> values in the order of `columns`)
+        and learn its id."""
         known = self.ids(table)
         # sorted: concurrent loaders then take the unique-index locks in one order, never a cycle
         missing = sorted(value for value in rows if value not in known)
         if not missing:
             return
         for batch in in_chunks(missing):
-            insert_rows(connection, table, [rows[value] for value in batch], conflict_key=key)
+            insert_rows(connection, table, columns, [rows[value] for value in batch], conflict_key=key)
         staged = self._staged.setdefault(table.name, {})
         column = table.c[key]
         for batch in in_chunks(missing):
@@ -57,23 +61,19 @@ class SharedRows:
         """Ensure every shared row the articles refer to, parents before children."""
         articles = list(articles)
         names = {c.name for a in articles for c in a.credits}
-        self.ensure(connection, authors, "name", {n: {"name": n} for n in names})
+        self.ensure(connection, authors, "name", ("name",), {n: (n,) for n in names})
         tag_names = {t for a in articles for t in a.tags}
-        self.ensure(connection, tags, "name", {t: {"name": t} for t in tag_names})
+        self.ensure(connection, tags, "name", ("name",), {t: (t,) for t in tag_names})
         self._resolve_categories(connection, {p for a in articles for p in a.categories})
-        hosts = {
-            d.host: {"host": d.host, "registered_domain": d.registered_domain}
-            for a in articles
-            for d in a.domains
-        }
-        self.ensure(connection, domains, "host", hosts)
+        hosts = {d.host: (d.host, d.registered_domain) for a in articles for d in a.domains}
+        self.ensure(connection, domains, "host", ("host", "registered_domain"), hosts)
         domain_ids = self.ids(domains)
         for table, refs in (
             (images, [i for a in articles for i in a.images]),
             (links, [lk for a in articles for lk in a.links]),
         ):
-            rows = {r.url: {"url": r.url, "domain_id": domain_ids.get(r.host or "")} for r in refs}
-            self.ensure(connection, table, "url", rows)
+            rows = {r.url: (r.url, domain_ids.get(r.host or "")) for r in refs}
+            self.ensure(connection, table, "url", ("url", "domain_id"), rows)
 
     def _resolve_categories(self, connection: Connection, paths: set[tuple[str, ...]]) -> None:
         prefixes = {path[:depth] for path in paths for depth in range(1, len(path) + 1)}
@@ -82,13 +82,9 @@ class SharedRows:
             rows = {}
             for prefix in (p for p in prefixes if len(p) == depth):
                 parent = CATEGORY_SEPARATOR.join(prefix[:-1])
-                rows[category_path(prefix)] = {
-                    "name": prefix[-1],
-                    "path": category_path(prefix),
-                    "depth": depth,
-                    "parent_id": known[parent] if parent else None,
-                }
-            self.ensure(connection, categories, "path", rows)
+                path = category_path(prefix)
+                rows[path] = (prefix[-1], path, depth, known[parent] if parent else None)
+            self.ensure(connection, categories, "path", ("name", "path", "depth", "parent_id"), rows)
 
 
 def category_path(names: tuple[str, ...]) -> str:

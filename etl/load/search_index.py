@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select, text
 
@@ -27,6 +27,7 @@ PART_TOKENS = 8_000
 PART_CHARS = 200_000
 PART_OVERLAP = 64
 TITLE_WEIGHT = 10.0
+STAGING = "etl_search_parts"
 
 
 @dataclass(frozen=True)
@@ -42,27 +43,33 @@ def add_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]
     if not entries:
         return
     if connection.dialect.name == "postgresql":
-        columns: dict[str, list[Any]] = {"ids": [], "chunks": [], "titles": [], "bodies": []}
-        for article_id, entry in entries:
-            for n, part in enumerate(_parts(entry.body)):
-                columns["ids"].append(article_id)
-                columns["chunks"].append(n)
-                columns["titles"].append(entry.title if n == 0 else "")
-                columns["bodies"].append(part)
-        # one statement per batch, the parts as arrays (see etl.load.sql.insert_rows)
-        connection.execute(
-            text(
-                f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) SELECT id, chunk,"
-                " setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)"
-                " FROM unnest(CAST(:ids AS integer[]), CAST(:chunks AS integer[]),"
-                " CAST(:titles AS text[]), CAST(:bodies AS text[])) AS part(id, chunk, title, body)"
-            ),
-            columns,
+        # the parts go by COPY into a temporary table of this session, the server makes the
+        # tsvectors from there; the staging rows are gone before the transaction ends
+        connection.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (article_id integer, chunk integer,"
+            " title text, body text) ON COMMIT DELETE ROWS"
+        )
+        parts = [
+            (article_id, n, entry.title if n == 0 else "", part)
+            for article_id, entry in entries
+            for n, part in enumerate(_parts(entry.body))
+        ]
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cursor, cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
+            for part in parts:
+                copy.write_row(part)
+        connection.exec_driver_sql(
+            f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) SELECT article_id, chunk,"
+            " setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)"
+            f" FROM {STAGING}; DELETE FROM {STAGING}"
         )
         return
-    connection.execute(
-        text(f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (:id, :title, :body)"),
-        [{"id": article_id, "title": e.title, "body": e.body} for article_id, e in entries],
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.executemany(
+        f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (?, ?, ?)",
+        [(article_id, e.title, e.body) for article_id, e in entries],
     )
 
 

@@ -1,51 +1,109 @@
-"""Dialect-specific statements the loader needs on both SQLite and Postgres."""
+"""Dialect-specific statements the loader needs on both SQLite and Postgres.
+
+The bulk inserts go to the driver itself, with statements built from the SQLAlchemy tables (one
+source of truth): per row, SQLAlchemy's parameter handling cost more than SQLite's own insert, and
+on Postgres a multi-row statement's text was longer to build and parse than COPY's rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, String, Table, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Connection, Dialect, String, Table, text
 
 from etl.batches import chunked
 
 T = TypeVar("T")
+Row = Sequence[Any]
 # values bound in one IN (…) list: far below SQLite's bound-parameter limit
 MAX_IN_LIST = 500
 
 
 def insert_rows(
-    connection: Connection, table: Table, rows: list[dict[str, Any]], conflict_key: str | None = None
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    conflict_key: str | None = None,
 ) -> None:
-    """Insert rows that all have the same keys; with `conflict_key`, rows already there are skipped
-    (ON CONFLICT DO NOTHING, so concurrent loaders never duplicate a shared row).
+    """Insert `rows`, each a tuple in the order of `columns`; values pass through the columns' own
+    bind processors (UTCDateTime, JSON) as SQLAlchemy would apply them. With `conflict_key`, rows
+    already there are skipped (ON CONFLICT DO NOTHING: concurrent loaders never duplicate a shared row).
 
-    On Postgres the rows go column-wise as arrays in one `INSERT … SELECT FROM unnest(…)`: an
-    executemany costs a statement per row on both ends, which made the child rows most of the
-    client's time. Only for columns whose values go to the driver as they are (no type decorator).
+    SQLite: the driver's executemany. Postgres: COPY, or, with a conflict key (COPY has no ON
+    CONFLICT), the columns as arrays in one `INSERT … SELECT FROM unnest(…)`.
     """
     if not rows:
         return
+    processors = _processors(connection.dialect, table, tuple(columns))
+    if processors:
+        rows = [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True)) for row in rows]
+    raw = connection.connection.dbapi_connection
+    assert raw is not None  # an open connection in a transaction
     if connection.dialect.name != "postgresql":
-        statement = sqlite.insert(table)
+        statement = (
+            f"INSERT INTO {_names(connection, table, columns)} VALUES ({', '.join('?' * len(columns))})"
+        )
         if conflict_key:
-            statement = statement.on_conflict_do_nothing(index_elements=[conflict_key])
-        connection.execute(statement, rows)
-        return
+            statement += f" ON CONFLICT ({_quote(connection, conflict_key)}) DO NOTHING"
+        raw.executemany(statement, rows)
+    elif conflict_key:
+        _insert_unnest(connection, table, columns, rows, conflict_key)
+    else:
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {_names(connection, table, columns)} FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+
+
+def _insert_unnest(
+    connection: Connection, table: Table, columns: Sequence[str], rows: Sequence[Row], key: str
+) -> None:
     dialect = connection.dialect
-    preparer = dialect.identifier_preparer
-    columns = [table.c[name] for name in rows[0]]
-    for column in columns:
-        if column.type.bind_processor(dialect) is not None:
-            raise TypeError(f"{table.name}.{column.name} converts its values: insert it with insert()")
-    arrays = [f"CAST(:c{n} AS {column.type.compile(dialect)}[])" for n, column in enumerate(columns)]
-    conflict = f" ON CONFLICT ({preparer.quote(conflict_key)}) DO NOTHING" if conflict_key else ""
+    arrays = [f"CAST(:c{n} AS {table.c[name].type.compile(dialect)}[])" for n, name in enumerate(columns)]
     statement = text(
-        f"INSERT INTO {preparer.format_table(table)} ({', '.join(preparer.quote(c.name) for c in columns)})"
-        f" SELECT * FROM unnest({', '.join(arrays)}){conflict}"
+        f"INSERT INTO {_names(connection, table, columns)} SELECT * FROM unnest({', '.join(arrays)})"
+        f" ON CONFLICT ({_quote(connection, key)}) DO NOTHING"
     )
-    connection.execute(statement, {f"c{n}": [row[c.name] for row in rows] for n, c in enumerate(columns)})
+    connection.execute(statement, {f"c{n}": list(values) for n, values in enumerate(zip(*rows, strict=True))})
+
+
+@cache
+def _processors(
+    dialect: Dialect, table: Table, columns: tuple[str, ...]
+) -> tuple[Callable[[Any], Any] | None, ...]:
+    """Each column's bind processor (None when values go to the driver as they are); none at all: ()."""
+    found = tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+    return found if any(found) else ()
+
+
+def _names(connection: Connection, table: Table, columns: Sequence[str]) -> str:
+    preparer = connection.dialect.identifier_preparer
+    return f"{preparer.format_table(table)} ({', '.join(preparer.quote(name) for name in columns)})"
+
+
+def _quote(connection: Connection, name: str) -> str:
+    return connection.dialect.identifier_preparer.quote(name)
+
+
+def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """`count` new primary keys for `table`, so rows can be inserted without RETURNING.
+
+    Postgres takes them from the id sequence (safe with concurrent loaders); SQLite continues
+    after the largest id, which is safe because its write transactions begin IMMEDIATE (one
+    writer holds the lock until it commits).
+    """
+    if connection.dialect.name == "postgresql":
+        statement = text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) FROM generate_series(1, :n)"
+        )
+        return list(connection.execute(statement, {"n": count}).scalars())
+    last = connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {table.name}")).scalar_one()
+    return list(range(last + 1, last + 1 + count))
 
 
 def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from etl.load import search_index
 from etl.load.lookups import SharedRows, category_path
-from etl.load.sql import in_chunks, insert_rows
+from etl.load.sql import Row, allocate_ids, in_chunks, insert_rows
 from etl.records import Article
 from etl.schema.tables import (
     article_authors,
@@ -27,7 +28,35 @@ from etl.schema.tables import (
 )
 
 CHILD_TABLES = (article_authors, article_categories, article_tags, article_images, article_links)
-Row = dict[str, Any]
+# the columns every write sets, in the order _article_values gives them
+ARTICLE_COLUMNS = (
+    "source_path",
+    "content_sha256",
+    "title",
+    "published_at",
+    "published_precision",
+    "body_format",
+    "body_html",
+    "body_text",
+    "summary",
+    "canonical_url",
+    "char_count",
+    "front_matter",
+    "extractor_version",
+    "source_root",
+    "source_size",
+    "source_mtime_ns",
+    "source_encoding",
+    "language",
+    "script",
+    "updated_at",
+)
+CREDIT_COLUMNS = ("article_id", "author_id", "role", "position")
+CATEGORY_COLUMNS = ("article_id", "category_id")
+TAG_COLUMNS = ("article_id", "tag_id")
+IMAGE_COLUMNS = ("article_id", "role", "position", "image_id", "alt", "title", "caption", "width", "height")
+LINK_COLUMNS = ("article_id", "position", "link_id", "anchor_text")
+WARNING_COLUMNS = ("run_id", "source_path", "stage", "warning", "created_at")
 
 
 def write_articles(
@@ -41,14 +70,16 @@ def write_articles(
     changed = [a for a in batch if a.source.source_path in existing]
     ids = dict(existing)
     if new:
-        rows = [{**_article_row(a, version, now), "created_at": now} for a in new]
-        returned = connection.execute(insert(articles).returning(articles.c.id, articles.c.source_path), rows)
-        ids.update({path: row_id for row_id, path in returned})
+        new_ids = allocate_ids(connection, articles, len(new))
+        ids.update({a.source.source_path: n for n, a in zip(new_ids, new, strict=True)})
+        rows = [(n, *_article_values(a, version, now), now) for n, a in zip(new_ids, new, strict=True)]
+        insert_rows(connection, articles, ("id", *ARTICLE_COLUMNS, "created_at"), rows)
     for article in changed:
+        values = dict(zip(ARTICLE_COLUMNS, _article_values(article, version, now), strict=True))
         connection.execute(
             update(articles)
             .where(articles.c.id == ids[article.source.source_path])
-            .values(**_article_row(article, version, now), deleted_at=None)
+            .values(**values, deleted_at=None)
         )
     changed_ids = [ids[a.source.source_path] for a in changed]
     for table in CHILD_TABLES:
@@ -58,19 +89,8 @@ def write_articles(
     numbered = [(ids[a.source.source_path], a) for a in batch]
     _insert_children(connection, shared, numbered)
     search_index.add_entries(connection, [(article_id, a.search) for article_id, a in numbered])
-    warnings = [
-        {
-            "run_id": run_id,
-            "source_path": a.source.source_path,
-            "stage": w.stage,
-            "warning": w.message,
-            "created_at": now,
-        }
-        for a in batch
-        for w in a.warnings
-    ]
-    if warnings:
-        connection.execute(insert(file_warnings), warnings)
+    warnings = [(run_id, a.source.source_path, w.stage, w.message, now) for a in batch for w in a.warnings]
+    insert_rows(connection, file_warnings, WARNING_COLUMNS, warnings)
     return len(new), len(changed)
 
 
@@ -82,84 +102,85 @@ def _existing_ids(connection: Connection, paths: list[str]) -> dict[str, int]:
     return found
 
 
-def _article_row(article: Article, version: str, now: datetime) -> Row:
+def _article_values(article: Article, version: str, now: datetime) -> tuple[Any, ...]:
     published = article.published
-    return {
-        "source_path": article.source.source_path,
-        "content_sha256": article.content_sha256,
-        "title": article.title,
-        "published_at": published.value if published else None,
-        "published_precision": published.precision if published else None,
-        "body_format": article.body_format,
-        "body_html": article.body_html,
-        "body_text": article.body_text,
-        "summary": article.summary,
-        "canonical_url": article.canonical_url,
-        "char_count": article.char_count,
-        "front_matter": article.front_matter,
-        "extractor_version": version,
-        "source_root": article.source.root or None,
-        "source_size": article.source.size,
-        "source_mtime_ns": article.source.mtime_ns,
-        "source_encoding": article.source_encoding,
-        "language": article.language,
-        "script": article.script,
-        "updated_at": now,
-    }
+    source = article.source
+    return (
+        source.source_path,
+        article.content_sha256,
+        article.title,
+        published.value if published else None,
+        published.precision if published else None,
+        article.body_format,
+        article.body_html,
+        article.body_text,
+        article.summary,
+        article.canonical_url,
+        article.char_count,
+        article.front_matter,
+        version,
+        source.root or None,
+        source.size,
+        source.mtime_ns,
+        article.source_encoding,
+        article.language,
+        article.script,
+        now,
+    )
 
 
 def _insert_children(connection: Connection, shared: SharedRows, batch: list[tuple[int, Article]]) -> None:
     author_ids, category_ids, tag_ids = shared.ids(authors), shared.ids(categories), shared.ids(tags)
     image_ids, link_ids = shared.ids(images), shared.ids(links)
-    insert_rows(connection, article_authors, [r for n, a in batch for r in _credit_rows(n, a, author_ids)])
     insert_rows(
-        connection, article_categories, [r for n, a in batch for r in _category_rows(n, a, category_ids)]
+        connection,
+        article_authors,
+        CREDIT_COLUMNS,
+        [r for n, a in batch for r in _credit_rows(n, a, author_ids)],
     )
-    insert_rows(connection, article_tags, [r for n, a in batch for r in _tag_rows(n, a, tag_ids)])
-    insert_rows(connection, article_images, [r for n, a in batch for r in _image_rows(n, a, image_ids)])
-    insert_rows(connection, article_links, [r for n, a in batch for r in _link_rows(n, a, link_ids)])
+    insert_rows(
+        connection,
+        article_categories,
+        CATEGORY_COLUMNS,
+        [r for n, a in batch for r in _category_rows(n, a, category_ids)],
+    )
+    insert_rows(connection, article_tags, TAG_COLUMNS, [(n, tag_ids[t]) for n, a in batch for t in a.tags])
+    insert_rows(
+        connection, article_images, IMAGE_COLUMNS, [r for n, a in batch for r in _image_rows(n, a, image_ids)]
+    )
+    insert_rows(
+        connection, article_links, LINK_COLUMNS, [r for n, a in batch for r in _link_rows(n, a, link_ids)]
+    )
 
 
-def _credit_rows(article_id: int, article: Article, author_ids: dict[str, int]) -> list[Row]:
-    return [
-        {"article_id": article_id, "author_id": author_ids[c.name], "role": c.role, "position": n}
-        for n, c in enumerate(article.credits, start=1)
-    ]
+def _credit_rows(article_id: int, article: Article, author_ids: Mapping[str, int]) -> list[Row]:
+    return [(article_id, author_ids[c.name], c.role, n) for n, c in enumerate(article.credits, start=1)]
 
 
-def _category_rows(article_id: int, article: Article, category_ids: dict[str, int]) -> list[Row]:
-    return [
-        {"article_id": article_id, "category_id": category_ids[category_path(p)]} for p in article.categories
-    ]
+def _category_rows(article_id: int, article: Article, category_ids: Mapping[str, int]) -> list[Row]:
+    return [(article_id, category_ids[category_path(p)]) for p in article.categories]
 
 
-def _tag_rows(article_id: int, article: Article, tag_ids: dict[str, int]) -> list[Row]:
-    return [{"article_id": article_id, "tag_id": tag_ids[t]} for t in article.tags]
-
-
-def _image_rows(article_id: int, article: Article, image_ids: dict[str, int]) -> list[Row]:
+def _image_rows(article_id: int, article: Article, image_ids: Mapping[str, int]) -> list[Row]:
     rows = []
     per_role: dict[str, int] = {}
     for image in article.images:
-        per_role[image.role] = per_role.get(image.role, 0) + 1
+        per_role[image.role] = position = per_role.get(image.role, 0) + 1
         rows.append(
-            {
-                "article_id": article_id,
-                "role": image.role,
-                "position": per_role[image.role],
-                "image_id": image_ids[image.url],
-                "alt": image.alt,
-                "title": image.title,
-                "caption": image.caption,
-                "width": image.width,
-                "height": image.height,
-            }
+            (
+                article_id,
+                image.role,
+                position,
+                image_ids[image.url],
+                image.alt,
+                image.title,
+                image.caption,
+                image.width,
+                image.height,
+            )
         )
     return rows
 
 
-def _link_rows(article_id: int, article: Article, link_ids: dict[str, int]) -> list[Row]:
-    return [
-        {"article_id": article_id, "position": n, "link_id": link_ids[lk.url], "anchor_text": lk.anchor_text}
-        for n, lk in enumerate(article.links, start=1)
-    ]
+def _link_rows(article_id: int, article: Article, link_ids: Mapping[str, int]) -> list[Row]:
+    return [(article_id, n, link_ids[lk.url], lk.anchor_text) for n, lk in enumerate(article.links, start=1)]

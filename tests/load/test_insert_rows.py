@@ -1,10 +1,10 @@
-"""insert_rows: the bulk insert under the loader (arrays through unnest on Postgres)."""
+"""insert_rows: the bulk insert under the loader (the driver's executemany on SQLite; COPY, or arrays
+through unnest when existing keys are skipped, on Postgres)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
@@ -17,18 +17,16 @@ def test_rows_arrive_whole_and_existing_keys_are_skipped(db_url: str) -> None:
     with engine_for(make_url(db_url)) as engine:
         upgrade_database(engine)
         with engine.begin() as connection:
-            insert_rows(connection, domains, [{"host": "www.guancha.cn", "registered_domain": "guancha.cn"}])
+            columns = ("host", "registered_domain")
+            insert_rows(connection, domains, columns, [("www.guancha.cn", "guancha.cn")])
             insert_rows(
                 connection,
                 domains,
-                [
-                    {"host": "www.guancha.cn", "registered_domain": "changed.cn"},
-                    {"host": "gnews.org", "registered_domain": "gnews.org"},
-                    {"host": "例子.中国", "registered_domain": "例子.中国"},
-                ],
+                columns,
+                [("www.guancha.cn", "changed.cn"), ("gnews.org", "gnews.org"), ("例子.中国", "例子.中国")],
                 conflict_key="host",
             )
-            insert_rows(connection, images, [{"url": "https://a.example/1.png", "domain_id": None}])
+            insert_rows(connection, images, ("url", "domain_id"), [("https://a.example/1.png", None)])
             found = connection.execute(
                 select(domains.c.host, domains.c.registered_domain).order_by(domains.c.id)
             ).all()
@@ -37,12 +35,27 @@ def test_rows_arrive_whole_and_existing_keys_are_skipped(db_url: str) -> None:
     assert image == [("https://a.example/1.png", None)]
 
 
-@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
-def test_postgres_refuses_columns_whose_values_need_converting(db_url: str) -> None:
-    """The array path hands values to the driver as they are, so a type decorator would be skipped
-    (SQLite goes through SQLAlchemy's executemany, which converts them)."""
-    row = {"source_path": "a.md", "published_at": datetime(2022, 2, 21, tzinfo=UTC)}
+def test_converted_columns_arrive_as_sqlalchemy_would_write_them(db_url: str) -> None:
+    """Dates and JSON go through the columns' own bind processors, then COPY or executemany."""
+    published = datetime(2022, 2, 21, 22, 50, 33, tzinfo=UTC)
+    values = {
+        "id": 7,
+        "source_path": "a.md",
+        "content_sha256": "0" * 64,
+        "title": "标题 'quoted'\ttab\\",
+        "published_at": published,
+        "body_format": "html",
+        "body_html": "<p>x</p>",
+        "body_text": "x\ny",
+        "char_count": 3,
+        "front_matter": {"tags": ["新媒体", None], "n": 1.5, "nested": {"a": True}},
+        "extractor_version": "0.5.0",
+        "created_at": published,
+        "updated_at": published,
+    }
     with engine_for(make_url(db_url)) as engine:
         upgrade_database(engine)
-        with engine.begin() as connection, pytest.raises(TypeError, match=r"articles\.published_at"):
-            insert_rows(connection, articles, [row])
+        with engine.begin() as connection:
+            insert_rows(connection, articles, tuple(values), [tuple(values.values())])
+            row = connection.execute(select(*(articles.c[name] for name in values))).one()
+    assert dict(zip(values, row, strict=True)) == values

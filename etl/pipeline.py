@@ -16,7 +16,7 @@ from typing import Any
 from etl import __version__
 from etl.batches import chunked
 from etl.config import Settings
-from etl.extract import discover_files
+from etl.extract.discover import discover_files
 from etl.load import Loader, engine_for, upgrade_database
 from etl.load.locks import hold_run_locks, run_locks
 from etl.recording import Reporter, RunRecorder, RunSummary, SilentReporter

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from etl.batches import chunked
 from etl.errors import FileError, TransformError
-from etl.extract import document_from_bytes, read_bytes, sha256_hex
 from etl.records import Failed, Outcome, SourceFile, Unchanged
 
 # files handed to the pool at a time, two windows in flight: bounds the results waiting for the writer
@@ -35,7 +34,8 @@ class Job:
 
 def process_file(job: Job) -> Outcome:
     """One file's whole CPU work; errors come back as values so the run goes on."""
-    # imported here: a run whose files are all unchanged never pays for the parsers
+    # imported here: a run whose files are all unchanged never pays for the readers and parsers
+    from etl.extract.read import document_from_bytes, read_bytes, sha256_hex
     from etl.transform import transform
 
     source = job.source

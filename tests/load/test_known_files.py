@@ -30,4 +30,6 @@ def test_loaded_files_are_looked_up_by_their_path_index(tmp_path: Path) -> None:
         statement = next(s for s in seen if "source_path IN" in s)
         plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
     assert list(known) == [SEED_000]
-    assert plan == ["SEARCH articles USING INDEX sqlite_autoindex_articles_1 (source_path=?)"]
+    assert plan == [
+        "SEARCH articles USING COVERING INDEX ix_articles_known_files (source_path=? AND deleted_at=?)"
+    ]

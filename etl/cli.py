@@ -7,6 +7,7 @@ so `etl --help` and `etl --version` never pay for SQLAlchemy or the parsers.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -134,6 +135,10 @@ def run(
     from etl import pipeline
     from etl.config import build_settings
 
+    # what is imported lives as long as the command: kept out of the garbage collector's sight, its
+    # full collections stop rescanning it every few thousand files (an unchanged 20,000-file
+    # re-run: 0.52 -> 0.39 s)
+    gc.freeze()
     settings = build_settings(
         db=db,
         paths=paths,

@@ -21,6 +21,7 @@ from etl.errors import EtlError, RunLocked
 from etl.load.stats import DIMENSIONS
 
 if TYPE_CHECKING:
+    from etl.config import Settings
     from etl.load import MigrationResult
     from etl.recording import RunSummary
 
@@ -132,38 +133,30 @@ def run(
 
         etl run /archive --shard auto --shards 4 --json
     """
-    from etl import pipeline
-    from etl.config import build_settings
+    from etl import api, pipeline  # noqa: F401  (imported before the freeze below)
 
     # what is imported lives as long as the command: kept out of the garbage collector's sight, its
     # full collections stop rescanning it every few thousand files (an unchanged 20,000-file
     # re-run: 0.52 -> 0.39 s)
     gc.freeze()
-    settings = build_settings(
-        db=db,
-        paths=paths,
-        timezone=timezone,
-        workers=workers,
-        full=full,
-        shard=shard,
-        shards=shards,
-        wait=wait,
-    )
-    say = functools.partial(click.echo, err=as_json)
-    say(f"Database: {settings.safe_database_url}")
-    say(f"Loading {', '.join(map(str, settings.paths))}")
-    terminal = sys.stderr.isatty() if as_json else sys.stdout.isatty()
-    # counting costs a second walk: only worth it when a progress bar shows the total
-    total = pipeline.count_files(settings) if terminal else 0
+    reporter = _CliReporter(as_json)
     try:
-        with click.progressbar(
-            length=total, label="Loading", hidden=not terminal, file=_stream(as_json)
-        ) as bar:
-            advance = bar.update if terminal else _nothing
-            summary = pipeline.run(settings, reporter=_CliReporter(advance, say))
+        summary = api.run(
+            paths,
+            db,
+            timezone=timezone,
+            workers=workers,
+            full=full,
+            shard=shard,
+            shards=shards,
+            wait=wait,
+            reporter=reporter,
+        )
     except KeyboardInterrupt:
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    finally:
+        reporter.close()
     if as_json:
         click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
     else:
@@ -175,18 +168,23 @@ def run(
         sys.exit(EXIT_FILES_FAILED)
 
 
-def _nothing(_files: int) -> None:
-    """No progress bar to advance (output is not a terminal)."""
-
-
-def _stream(to_stderr: bool) -> Any:
-    return sys.stderr if to_stderr else sys.stdout
-
-
 class _CliReporter:
-    def __init__(self, advance: Callable[[int], Any], say: Callable[[str], Any]) -> None:
-        self.advance = advance
-        self.say = say
+    """Messages on stdout (stderr with --json), and a progress bar when they go to a terminal."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.stream = sys.stderr if as_json else sys.stdout
+        self.say = functools.partial(click.echo, err=as_json)
+        self.bar: Any = None
+
+    def started(self, settings: Settings) -> None:
+        self.say(f"Database: {settings.safe_database_url}")
+        self.say(f"Loading {', '.join(map(str, settings.paths))}")
+        if self.stream.isatty():
+            from etl import pipeline
+
+            # counting costs a second walk: only worth it when a progress bar shows the total
+            total = pipeline.count_files(settings)
+            self.bar = click.progressbar(length=total, label="Loading", file=self.stream).__enter__()
 
     def waiting(self) -> None:
         click.echo("Another run is loading the same input into this database: waiting for it.", err=True)
@@ -195,7 +193,12 @@ class _CliReporter:
         self.say(result.describe())
 
     def advanced(self, files: int) -> None:
-        self.advance(files)
+        if self.bar is not None:
+            self.bar.update(files)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 def _print_summary(summary: RunSummary) -> None:

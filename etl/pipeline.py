@@ -49,6 +49,7 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     """
     started = time.monotonic()
     reporter = reporter or SilentReporter()
+    reporter.started(settings)
     locks = run_locks(settings.input_key, settings.shard)
     with (
         engine_for(settings.database_url) as engine,

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from etl.errors import FileError
 from etl.load import Loader, MigrationResult
 from etl.records import Article, Failed, Outcome, Skipped, SourceFile, Unchanged
+
+if TYPE_CHECKING:
+    from etl.config import Settings
 
 # errors beyond this many are in load_errors only, not kept in memory for the summary
 MAX_REPORTED_ERRORS = 20
@@ -15,6 +18,9 @@ MAX_REPORTED_ERRORS = 20
 
 class Reporter(Protocol):
     """What a front end hears during a run; the CLI prints, tests and libraries may ignore it."""
+
+    def started(self, settings: Settings) -> None:
+        """The run's settings are resolved; nothing has touched the database yet."""
 
     def waiting(self) -> None:
         """Another run holds the input's lock and this one waits for it (--wait)."""
@@ -25,6 +31,9 @@ class Reporter(Protocol):
 
 
 class SilentReporter:
+    def started(self, settings: Settings) -> None:
+        pass
+
     def waiting(self) -> None:
         pass
 

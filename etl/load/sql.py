@@ -8,7 +8,7 @@ on Postgres a multi-row statement's text was longer to build and parse than COPY
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from functools import cache
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Dialect, String, Table, text
@@ -72,12 +72,12 @@ def _insert_unnest(
     connection.execute(statement, {f"c{n}": list(values) for n, values in enumerate(zip(*rows, strict=True))})
 
 
-@cache
+@lru_cache(maxsize=64)  # bounded: a host process may open engine after engine
 def _processors(
     dialect: Dialect, table: Table, columns: tuple[str, ...]
 ) -> tuple[Callable[[Any], Any] | None, ...]:
     """Each column's bind processor (None when values go to the driver as they are); none at all: ()."""
-    found = tuple(table.c[name].type._cached_bind_processor(dialect) for name in columns)
+    found = tuple(table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns)
     return found if any(found) else ()
 
 

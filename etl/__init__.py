@@ -13,7 +13,9 @@ imported on first use, so `import etl` and `etl --help` stay fast.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from etl.lazy import lazy_attributes
 
 __version__ = "0.5.0"
 
@@ -45,9 +47,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from etl import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module 'etl' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {name: "etl.api" for name in __all__ if name != "__version__"})

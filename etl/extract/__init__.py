@@ -6,8 +6,9 @@ reading, decoding and splitting front matter happen in the workers.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from etl.lazy import lazy_attributes
 
 _EXPORTS = {
     "discover_files": "etl.extract.discover",
@@ -23,7 +24,4 @@ if TYPE_CHECKING:
     from etl.extract.read import document_from_bytes, read_bytes, read_document, sha256_hex
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'etl.extract' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _EXPORTS)

@@ -7,8 +7,9 @@ that needs one part of this package (or none, like `etl --help`) does not pay fo
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from etl.lazy import lazy_attributes
 
 _EXPORTS = {
     "BatchOutcome": "etl.load.loader",
@@ -45,7 +46,4 @@ if TYPE_CHECKING:
     )
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'etl.load' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, _EXPORTS)

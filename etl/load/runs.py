@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
 from etl.load import search_index
-from etl.load.sql import in_chunks
+from etl.load.sql import fetch_rows, in_chunks, placeholder
 from etl.records import KnownFile, Skipped, SourceFile
 from etl.schema.tables import articles, etl_runs, load_errors, skipped_files
 
@@ -98,19 +98,16 @@ def record_skip(connection: Connection, run_id: int, skipped: Skipped) -> int:
 def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
     """Soft-delete the live articles of `root` whose files were not seen; how many.
 
-    Every live article of the folder is read, on the driver's own cursor as the known-file lookup.
+    Every live article of the folder is read, so on the driver's own cursor (sql.fetch_rows).
     """
-    placeholder = "%s" if connection.dialect.name == "postgresql" else "?"
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(
-            f"SELECT {articles.c.id.name}, {articles.c.source_path.name} FROM {articles.name}"
-            f" WHERE {articles.c.source_root.name} = {placeholder} AND {articles.c.deleted_at.name} IS NULL",
-            (root,),
-        )
-        gone = [row_id for row_id, path in cursor.fetchall() if path not in seen]
-    finally:
-        cursor.close()
+    rows = fetch_rows(
+        connection,
+        f"SELECT {articles.c.id.name}, {articles.c.source_path.name} FROM {articles.name}"
+        f" WHERE {articles.c.source_root.name} = {placeholder(connection)}"
+        f" AND {articles.c.deleted_at.name} IS NULL",
+        (root,),
+    )
+    gone = [row_id for row_id, path in rows if path not in seen]
     return _retire(connection, gone, now_utc())
 
 
@@ -145,17 +142,13 @@ def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownF
     """
     found: dict[str, KnownFile] = {}
     postgres = connection.dialect.name == "postgresql"
-    cursor = connection.connection.cursor()  # the DBAPI's own: rows fetched in C, not one by one
-    try:
-        for chunk in in_chunks(paths):
-            if postgres:
-                cursor.execute(_KNOWN + "= ANY(%s)", (chunk,))
-            else:
-                cursor.execute(_KNOWN + f"IN ({', '.join('?' * len(chunk))})", chunk)
-            for path, *rest in cursor.fetchall():
-                found[path] = KnownFile(*rest)
-    finally:
-        cursor.close()
+    for chunk in in_chunks(paths):
+        if postgres:
+            rows = fetch_rows(connection, _KNOWN + "= ANY(%s)", (chunk,))
+        else:
+            rows = fetch_rows(connection, _KNOWN + f"IN ({', '.join('?' * len(chunk))})", chunk)
+        for path, *rest in rows:
+            found[path] = KnownFile(*rest)
     return found
 
 

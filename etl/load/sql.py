@@ -106,6 +106,22 @@ def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def fetch_rows(connection: Connection, statement: str, parameters: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """All rows of `statement` (in the driver's own paramstyle) on the driver's own cursor: rows are
+    fetched in C rather than one by one through SQLAlchemy, for reads that touch every file."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement, parameters)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def placeholder(connection: Connection) -> str:
+    """The driver's parameter marker: psycopg's `%s`, sqlite3's `?`."""
+    return "%s" if connection.dialect.name == "postgresql" else "?"
+
+
 def in_chunks(values: Sequence[T]) -> Iterator[list[T]]:
     """`values` in lists short enough for one `IN (…)` list on any backend."""
     return chunked(values, MAX_IN_LIST)

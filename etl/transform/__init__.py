@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from etl.lazy import lazy_attributes
 
 __all__ = ["transform", "warm_up"]
 
@@ -35,9 +37,4 @@ def warm_up() -> None:
     index_text("中")
 
 
-def __getattr__(name: str) -> Any:
-    if name == "transform":
-        from etl.transform.article import transform
-
-        return transform
-    raise AttributeError(f"module 'etl.transform' has no attribute {name!r}")
+__getattr__ = lazy_attributes(__name__, {"transform": "etl.transform.article"})

@@ -74,6 +74,7 @@ def run(
     shard: str | Shard | None = None,
     shards: int | None = None,
     wait: bool = False,
+    max_file_size: int | str | None = None,
     reporter: Reporter | None = None,
 ) -> RunSummary:
     """Load the article files under `paths`, migrating the database first.
@@ -87,11 +88,17 @@ def run(
         shard: "K/N" or (K, N) to load one shard of N; "auto" to read it from the job runner.
         shards: with shard="auto", how many shards there are, when the runner does not say.
         wait: wait for another run loading the same input instead of raising RunLocked.
+        max_file_size: bytes, or "64M", "1G": larger files are refused unread (default
+            $ETL_MAX_FILE_SIZE, else 64 MiB).
         reporter: told of progress (see etl.recording.Reporter); silent by default.
 
     Returns:
         The run's summary; `summary.status` is "succeeded", "partial" (some files failed, listed
         in `summary.errors` and the load_errors table) or "interrupted".
+
+    Raises:
+        RunFailed: the database stopped taking writes during the run; `error.summary` tells
+            what was committed before.
     """
     from etl import pipeline  # the parsers and workers: only for runs
 
@@ -104,6 +111,7 @@ def run(
         shard=shard,
         shards=shards,
         wait=wait,
+        max_file_size=max_file_size,
     )
     return pipeline.run(settings, reporter)
 

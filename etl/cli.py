@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from etl import __version__, output
-from etl.errors import EtlError, RunLocked
+from etl.errors import EtlError, RunFailed, RunLocked
+from etl.fsnames import text_path
 from etl.load.stats import DIMENSIONS
+from etl.output import printable
 
 if TYPE_CHECKING:
     from etl.config import Settings
@@ -55,10 +56,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except RunLocked as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             sys.exit(EXIT_LOCKED)
         except EtlError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(printable(str(exc))) from None
 
     return wrapper
 
@@ -84,6 +85,11 @@ def cli() -> None:
     help="Processes for reading and parsing (default: $ETL_WORKERS, else one per CPU).",
 )
 @click.option("--full", is_flag=True, help="Re-process every file, even unchanged ones.")
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    help="Refuse larger files without reading them, e.g. 64M, 1G (default: $ETL_MAX_FILE_SIZE, else 64M).",
+)
 @click.option(
     "--shard",
     metavar="K/N|auto",
@@ -116,6 +122,7 @@ def run(
     timezone: str | None,
     workers: int | None,
     full: bool,
+    max_file_size: str | None,
     shard: str | None,
     shards: int | None,
     wait: bool,
@@ -147,18 +154,33 @@ def run(
             timezone=timezone,
             workers=workers,
             full=full,
+            max_file_size=max_file_size,
             shard=shard,
             shards=shards,
             wait=wait,
             reporter=reporter,
         )
     except KeyboardInterrupt:
+        reporter.close()
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    finally:
+    except RunFailed as exc:
         reporter.close()
+        failed: RunSummary = exc.summary  # type: ignore[assignment]
+        if as_json:
+            click.echo(output.json_text({**failed.to_dict(), "error": str(exc)}, indent=None))
+        else:
+            _print_summary(failed)
+        click.echo(f"Error: {printable(str(exc))}", err=True)
+        sys.exit(EXIT_FILES_FAILED)
+    except EtlError as exc:
+        reporter.close()
+        if as_json:
+            click.echo(output.json_text({"status": "failed", "error": str(exc)}, indent=None))
+        raise
+    reporter.close()
     if as_json:
-        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False))
+        click.echo(output.json_text(summary.to_dict(), indent=None))
     else:
         _print_summary(summary)
     if summary.interrupted:
@@ -177,8 +199,8 @@ class _CliReporter:
         self.bar: Any = None
 
     def started(self, settings: Settings) -> None:
-        self.say(f"Database: {settings.safe_database_url}")
-        self.say(f"Loading {', '.join(map(str, settings.paths))}")
+        self.say(f"Database: {printable(settings.safe_database_url)}")
+        self.say(f"Loading {printable(', '.join(map(text_path, settings.paths)))}")
         if self.stream.isatty():
             from etl import pipeline
 
@@ -206,7 +228,9 @@ def _print_summary(summary: RunSummary) -> None:
     for name, value in summary.counts().items():
         click.echo(f"  {name.replace('_', ' '):<20}{value:>8}")
     for error in summary.errors:
-        click.echo(f"  failed [{error.stage}] {error.source_path}: {error.message}", err=True)
+        click.echo(
+            f"  failed [{error.stage}] {printable(error.source_path)}: {printable(error.message)}", err=True
+        )
     if summary.files_failed > len(summary.errors):
         click.echo(f"  … and {summary.files_failed - len(summary.errors)} more: `etl errors`", err=True)
 
@@ -389,7 +413,9 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool, fmt: st
     result = api.search(query, db, limit=limit)
     if result.query.empty:
         click.echo(
-            f"nothing to search for in {query!r}: give a word, a phrase or some Chinese characters", err=True
+            f"nothing to search for in {printable(repr(query))}: "
+            "give a word, a phrase or some Chinese characters",
+            err=True,
         )
     if not result.complete:
         click.echo(
@@ -398,12 +424,13 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool, fmt: st
             err=True,
         )
     if fmt == "json":
-        click.echo(json.dumps([_match_json(m) for m in result.matches], ensure_ascii=False, indent=2))
+        click.echo(output.json_text([_match_json(m) for m in result.matches]))
     else:
         for match in result.matches:
             day = match.article.published_at.date().isoformat() if match.article.published_at else "(no date)"
-            click.echo(f"{day}  {match.article.title or '(untitled)'}  [article {match.article.article_id}]")
-            click.echo(f"    {match.snippet}")
+            title = printable(match.article.title or "(untitled)")
+            click.echo(f"{day}  {title}  [article {match.article.article_id}]")
+            click.echo(f"    {printable(match.snippet)}")
     click.echo(f"{len(result.matches)} match{'es' if len(result.matches) != 1 else ''}", err=True)
 
 

@@ -17,6 +17,15 @@ class DatabaseUnavailable(DatabaseError):
     """The connection to the database was lost: the run stops, a re-run picks up where it ended."""
 
 
+class RunFailed(DatabaseError):
+    """The database stopped taking writes during a run; `summary` (etl.recording.RunSummary) holds
+    what the run had committed, and its status is `failed`."""
+
+    def __init__(self, message: str, summary: object) -> None:
+        super().__init__(message)
+        self.summary = summary
+
+
 class RunLocked(EtlError):
     """Another run is loading the same input into the same database; this one did not start."""
 

@@ -1,29 +1,68 @@
-"""Rows for people (an aligned table that counts CJK characters as two columns) or programs."""
+"""Rows for people (an aligned table that counts CJK characters as two columns) or programs, and
+text from files made safe to show.
+
+Titles, names, paths and snippets come from strangers' files. A terminal obeys control
+characters (an OSC sequence sets its title, its clipboard or a fake link) and bidirectional
+overrides reorder what it shows; a spreadsheet runs a cell that starts with `=`. So everything
+printed goes through `printable`, every CSV cell through `spreadsheet_safe`, and JSON escapes the
+same characters as `\\uXXXX`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
 FORMATS = ("table", "csv", "json")
+# C0 and C1 controls, DEL, bidirectional embeddings, overrides and isolates, lone surrogates
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")  # json escapes C0
+# OWASP (CSV injection): a cell that starts with one of these is a formula to a spreadsheet
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on written as an escape (`\\x1b`, `\\u202e`)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a formula-like string gets a leading `'`."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
+    return value
+
+
+def json_text(value: Any, indent: int | None = 2) -> str:
+    """JSON with non-ASCII text as it is, but the characters `printable` escapes as `\\uXXXX`."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
 def render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(
-            [dict(zip(columns, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
-        )
+        return json_text([dict(zip(columns, row, strict=True)) for row in rows])
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([spreadsheet_safe(v) for v in row] for row in rows)
         return buffer.getvalue().rstrip("\n")
     return _table(columns, rows)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -45,7 +84,7 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _text(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else printable(str(value))
 
 
 def _width(text: str) -> int:

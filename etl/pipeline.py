@@ -16,11 +16,13 @@ from typing import Any
 from etl import __version__
 from etl.batches import chunked
 from etl.config import Settings
-from etl.extract.discover import discover_files
+from etl.errors import DatabaseError, RunFailed
+from etl.extract.discover import Found, discover_files, walk_root
+from etl.fsnames import text_path
 from etl.load import Loader, engine_for, upgrade_database
 from etl.load.locks import hold_run_locks, run_locks
 from etl.recording import Reporter, RunRecorder, RunSummary, SilentReporter
-from etl.records import KnownFile, SourceFile, Unchanged
+from etl.records import KnownFile, Outcome, SourceFile, Unchanged
 from etl.workers import Job, process_files
 
 # files whose loaded state is looked up in one query
@@ -28,8 +30,9 @@ KNOWN_WINDOW = 1000
 
 
 def count_files(settings: Settings) -> int:
-    """How many input files there are: a walk of its own, so the run itself can stream them."""
-    return sum(1 for _ in discover_files(settings.paths, settings.shard))
+    """How many input entries there are: a walk of its own, so the run itself can stream them."""
+    walks = [walk_root(p) for p in settings.paths]
+    return sum(1 for _ in discover_files(walks, settings.shard, settings.max_file_size))
 
 
 def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
@@ -43,71 +46,83 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
         RunLocked: when another run is loading the same input into the database (unless
             `settings.wait`, which waits for it instead).
         KeyboardInterrupt: on a second Ctrl-C, after marking the run `interrupted`.
-        DatabaseUnavailable: when the connection is lost while loading a batch.
-        DatabaseError: when the database fails otherwise.
-        In both cases the run is marked `failed` if the database can still be written.
+        RunFailed: when the database stops taking writes during the run (a full disk, a lost
+            connection); it carries the summary of what was committed, and the run is marked
+            `failed` if the database can still be written.
+        DatabaseError: when the database fails before the run starts.
+        ConfigError: when the schema has drifted in a way etl cannot repair.
     """
     started = time.monotonic()
     reporter = reporter or SilentReporter()
     reporter.started(settings)
-    locks = run_locks(settings.input_key, settings.shard)
-    with (
-        engine_for(settings.database_url) as engine,
-        hold_run_locks(engine, locks, settings.wait, reporter.waiting),
-    ):
+    with engine_for(settings.database_url) as engine:
         reporter.migrated(upgrade_database(engine))
-        loader = Loader(engine, __version__)
-        paths = [str(p) for p in settings.paths]
-        shard = f"{settings.shard[0]}/{settings.shard[1]}" if settings.shard else None
-        summary = RunSummary(loader.start_run(paths, shard), settings.safe_database_url, paths, shard)
-        recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
-        try:
-            with _StopOnInterrupt() as stop:
-                _load_files(settings, loader, recorder, stop)
-        except KeyboardInterrupt:
-            loader.finish_run("interrupted", summary.counts())
-            raise
-        except Exception:
-            loader.mark_failed(summary.counts())
-            raise
-        loader.finish_run(summary.status, summary.counts())
+        locks = run_locks(settings.input_key, settings.shard)
+        with hold_run_locks(engine, locks, settings.wait, reporter.waiting):
+            loader = Loader(engine, __version__)
+            paths = [text_path(p) for p in settings.paths]
+            shard = f"{settings.shard[0]}/{settings.shard[1]}" if settings.shard else None
+            summary = RunSummary(loader.start_run(paths, shard), settings.safe_database_url, paths, shard)
+            recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
+            try:
+                with _StopOnInterrupt() as stop:
+                    _load_files(settings, loader, recorder, stop)
+            except KeyboardInterrupt:
+                loader.finish_run("interrupted", summary.counts())
+                raise
+            except DatabaseError as exc:
+                summary.failed = True
+                summary.elapsed_s = time.monotonic() - started
+                loader.mark_failed(summary.counts())
+                raise RunFailed(str(exc), summary) from exc
+            loader.finish_run(summary.status, summary.counts())
     summary.elapsed_s = time.monotonic() - started
     return summary
 
 
 def _load_files(settings: Settings, loader: Loader, recorder: RunRecorder, stop: _StopOnInterrupt) -> None:
-    files = discover_files(settings.paths, settings.shard)
+    walks = [walk_root(p) for p in settings.paths]
+    found = discover_files(walks, settings.shard, settings.max_file_size)
     lookup = (lambda _paths: {}) if settings.full else loader.known_articles
-    for outcome in process_files(plan_files(files, lookup, settings.timezone), settings.workers):
+    planned = plan_files(found, lookup, settings.timezone, settings.max_file_size)
+    for outcome in process_files(planned, settings.workers, lambda: stop.requested):
         recorder.record(outcome)
-        if stop.requested:
-            recorder.summary.interrupted = True
-            break
     recorder.flush()
-    if recorder.summary.interrupted or settings.shard:
+    if stop.requested:
+        recorder.summary.interrupted = True
+        return
+    if settings.shard:
         return  # a shard sees only its own files: it cannot tell which of the others are gone
     # only a walk that finished knows what is gone; single-file arguments retire nothing
-    recorder.retire_missing(sorted({str(p.resolve()) for p in settings.paths if p.is_dir()}))
+    recorder.retire_missing(sorted({w.root for w in walks if w.path == w.root}))
 
 
 def plan_files(
-    files: Iterable[SourceFile], lookup: Callable[[list[str]], dict[str, KnownFile]], timezone: str
-) -> Iterator[Job | Unchanged]:
-    """Each file as a Job, or as Unchanged when its size, mtime and etl version match what was loaded.
+    found: Iterable[Found],
+    lookup: Callable[[list[str]], dict[str, KnownFile]],
+    timezone: str,
+    max_file_size: int,
+) -> Iterator[Job | Outcome]:
+    """Each file as a Job, or as Unchanged when its size, mtime and etl version match what was
+    loaded; entries that are not files to read (Skipped, Failed) pass through.
 
     What is known of the files is fetched from `lookup` a window at a time, so memory stays flat
     however large the archive.
     """
-    for window in chunked(files, KNOWN_WINDOW):
-        known = lookup([f.source_path for f in window])
+    for window in chunked(found, KNOWN_WINDOW):
+        files = [f for f in window if isinstance(f, SourceFile)]
+        known = lookup([f.source_path for f in files]) if files else {}
         for source in window:
+            if not isinstance(source, SourceFile):
+                yield source
+                continue
             entry = known.get(source.source_path)
             if entry is None or entry.extractor_version != __version__:
-                yield Job(source, None, timezone)
+                yield Job(source, None, timezone, max_file_size)
             elif (entry.size, entry.mtime_ns) == (source.size, source.mtime_ns):
                 yield Unchanged(source, stat_changed=False)
             else:
-                yield Job(source, entry.content_sha256, timezone)
+                yield Job(source, entry.content_sha256, timezone, max_file_size)
 
 
 class _StopOnInterrupt:

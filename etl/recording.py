@@ -61,6 +61,7 @@ class RunSummary:
     files_skipped: int = 0
     files_warned: int = 0  # of the inserted and updated, those loaded with a warning
     interrupted: bool = False
+    failed: bool = False  # the database stopped taking writes (see the error raised with it)
     elapsed_s: float = 0.0
     errors: list[FileError] = field(default_factory=list)
 
@@ -68,6 +69,8 @@ class RunSummary:
     def status(self) -> str:
         if self.interrupted:
             return "interrupted"
+        if self.failed:
+            return "failed"
         return "partial" if self.files_failed else "succeeded"
 
     def to_dict(self) -> dict[str, object]:
@@ -102,7 +105,9 @@ class RunRecorder:
     """Holds what a run has seen and done; `record` takes every outcome, whatever its kind.
 
     Articles wait in a batch and are written `batch_size` at a time; every other outcome is
-    written when it is recorded. `finish` writes what is still waiting.
+    written when it is recorded. The summary counts an outcome once it is committed (an unchanged
+    file needs no write), so at any moment, whatever interrupts the run, files_seen equals the
+    sum of the other counts, and every write stores those counts in etl_runs with itself.
     """
 
     def __init__(self, loader: Loader, summary: RunSummary, reporter: Reporter, batch_size: int) -> None:
@@ -111,49 +116,82 @@ class RunRecorder:
         self.reporter = reporter
         self.batch_size = batch_size
         self.seen: dict[str, set[str]] = {}  # root -> source paths found under it
+        self.unlisted: dict[str, list[str]] = {}  # root -> folders (prefixes) the walk could not list
         self._batch: list[Article] = []
         self._moved: list[SourceFile] = []  # unchanged files whose size or mtime changed
 
     def record(self, outcome: Outcome) -> None:
         source = outcome.source
-        self.summary.files_seen += 1
         self.seen.setdefault(source.root, set()).add(source.source_path)
         if isinstance(outcome, Article):
             self._batch.append(outcome)
             if len(self._batch) >= self.batch_size:
                 self.flush()
         elif isinstance(outcome, Unchanged):
+            self.summary.files_seen += 1
             self.summary.articles_unchanged += 1
             if outcome.stat_changed:
                 self._moved.append(source)
                 if len(self._moved) >= self.batch_size:
                     self.flush()
         elif isinstance(outcome, Skipped):
+            retired = self.loader.record_skip(
+                outcome, lambda n: self._after(files_seen=1, files_skipped=1, articles_deleted=n)
+            )
+            self.summary.files_seen += 1
             self.summary.files_skipped += 1
-            self.summary.articles_deleted += self.loader.record_skip(outcome)
+            self.summary.articles_deleted += retired
         else:
+            if outcome.whole_folder:
+                folder = "" if source.source_path == "./" else source.source_path
+                self.unlisted.setdefault(source.root, []).append(folder)
             self._fail(outcome)
         self.reporter.advanced(1)
 
     def flush(self) -> None:
         """Write the waiting articles (one transaction) and the new stats of unchanged files."""
-        outcome = self.loader.load(self._batch)
+        batch = self._batch
+        outcome = self.loader.load(
+            batch,
+            lambda done: self._after(
+                files_seen=done.inserted + done.updated,
+                articles_inserted=done.inserted,
+                articles_updated=done.updated,
+                files_warned=done.warned,
+            ),
+        )
+        self.summary.files_seen += outcome.inserted + outcome.updated
         self.summary.articles_inserted += outcome.inserted
         self.summary.articles_updated += outcome.updated
         self.summary.files_warned += outcome.warned
+        self._batch = []
         for failed in outcome.failures:
             self._fail(failed)
-        self._batch.clear()
         self.loader.refresh_stats(self._moved)
         self._moved.clear()
 
     def retire_missing(self, roots: list[str]) -> None:
-        """Soft-delete what was loaded from these roots and not seen in this run."""
+        """Soft-delete what was loaded from these roots and not seen in this run, but for what lies
+        in folders the walk could not list."""
         for root in roots:
-            self.summary.articles_deleted += self.loader.retire_missing(root, self.seen.get(root, set()))
+            kept = tuple(self.unlisted.get(root, ()))
+            if "" in kept:
+                continue  # the root itself could not be listed
+            retired = self.loader.retire_missing(
+                root, self.seen.get(root, set()), kept, lambda n: self._after(articles_deleted=n)
+            )
+            self.summary.articles_deleted += retired
 
     def _fail(self, failed: Failed) -> None:
+        self.loader.record_failure(failed, self._after(files_seen=1, files_failed=1))
+        self.summary.files_seen += 1
         self.summary.files_failed += 1
         if len(self.summary.errors) < MAX_REPORTED_ERRORS:
             self.summary.errors.append(failed.error)
-        self.loader.record_failure(failed)
+
+    def _after(self, **added: int) -> dict[str, int]:
+        """The run's counts once a write that adds these to them commits."""
+        counts = self.summary.counts()
+        for name, value in added.items():
+            counts[name] += value
+        return counts

@@ -27,6 +27,8 @@ class SourceFile:
     source_path: str  # relative to root, `/`-separated: the article's natural key
     size: int
     mtime_ns: int
+    device: int = 0  # with inode, the file the walk vetted: the reader opens that file or none
+    inode: int = 0
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ class Failed:
 
     source: SourceFile
     error: FileError
+    whole_folder: bool = False  # a folder that could not be listed: nothing under it is retired
 
 
 Outcome = Article | Skipped | Unchanged | Failed

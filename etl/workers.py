@@ -1,26 +1,44 @@
-"""Per-file work (read, recognise an unchanged file, transform), in worker processes when asked."""
+"""Per-file work (read, recognise an unchanged file, transform), in worker processes when asked.
+
+The pool is etl's own, over multiprocessing's fork server, because a worker that dies (the OOM
+killer, `kill -9`, a crash in C) must cost one file, not the run: each worker answers file by
+file, so when one dies the parent knows which file it held, records that file as failed, hands the
+rest of its task to a fresh worker and goes on. A file that holds a worker past the time limit
+gets the same treatment, and the parent stops waiting whenever the run is asked to stop.
+"""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import signal
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
-from etl.batches import chunked
 from etl.errors import FileError, TransformError
 from etl.records import Failed, Outcome, SourceFile, Unchanged
 
-# files handed to the pool at a time, two windows in flight: bounds the results waiting for the writer
-WINDOW = 512
-# files a worker takes per task: fewer round trips to the pool than one at a time
+# files handed out ahead of the writer: bounds the results waiting to be loaded
+WINDOW = 1024
+# files a worker takes per task: fewer round trips than one at a time
 FILES_PER_TASK = 16
+# tasks queued on a worker at once, so it never waits for the parent between tasks
+TASKS_IN_FLIGHT = 2
 # a worker is replaced after this many tasks (~2,000 files): parser allocations fragment the heap
 # and a long-lived worker's RSS creeps up, so a fresh one keeps memory flat on any archive size
 TASKS_PER_WORKER = 128
-# one file may not hold a worker longer than this; it is recorded as failed instead
+# one file may not hold a worker longer than this: the worker's own alarm gives up on it, and if
+# the worker does not answer a little later (stuck in C code) the parent stops it
 FILE_TIME_LIMIT_S = 30.0
+UNRESPONSIVE_AFTER_S = FILE_TIME_LIMIT_S + 15.0
+# how often a waiting parent looks at the clock and at the run's stop request
+POLL_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +48,7 @@ class Job:
     source: SourceFile
     loaded_sha256: str | None
     timezone: str
+    max_file_size: int
 
 
 def process_file(job: Job) -> Outcome:
@@ -39,14 +58,13 @@ def process_file(job: Job) -> Outcome:
     from etl.transform import transform
 
     source = job.source
-    previous = signal.signal(signal.SIGALRM, _too_slow)
-    signal.setitimer(signal.ITIMER_REAL, FILE_TIME_LIMIT_S)
     try:
-        data = read_bytes(source)
-        sha256 = sha256_hex(data)
-        if sha256 == job.loaded_sha256:
-            return Unchanged(source, stat_changed=True)
-        return transform(document_from_bytes(source, data, sha256), job.timezone)
+        with _time_limit():
+            data = read_bytes(source, job.max_file_size)
+            sha256 = sha256_hex(data)
+            if sha256 == job.loaded_sha256:
+                return Unchanged(source, stat_changed=True)
+            return transform(document_from_bytes(source, data, sha256), job.timezone)
     except FileError as error:
         return Failed(source, error)
     except _TooSlow:
@@ -54,6 +72,19 @@ def process_file(job: Job) -> Outcome:
         return Failed(source, TransformError(source.source_path, message))
     except Exception as exc:  # a bug on one odd file must not stop the other files
         return Failed(source, TransformError(source.source_path, f"unexpected {type(exc).__name__}: {exc}"))
+
+
+@contextlib.contextmanager
+def _time_limit() -> Iterator[None]:
+    """SIGALRM after FILE_TIME_LIMIT_S; only the main thread can take signals (a host process may
+    call etl from another thread, where the worker processes' own limit must do)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _too_slow)
+    signal.setitimer(signal.ITIMER_REAL, FILE_TIME_LIMIT_S)
+    try:
+        yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -67,42 +98,213 @@ def _too_slow(_signum: int, _frame: object) -> None:
     raise _TooSlow
 
 
-def _ignore_interrupts() -> None:
+def process_files(
+    items: Iterable[Job | Outcome], workers: int, stop: Callable[[], bool] = lambda: False
+) -> Iterator[Outcome]:
+    """An outcome for every item, in input order: jobs are processed (by `workers` processes when
+    more than one), outcomes already decided (unchanged, skipped) pass straight through.
+
+    No pool is started, and no parser loaded, until a job comes. When `stop()` turns true the
+    stream ends, with or without the outcomes still being worked on.
+    """
+    if workers <= 1:
+        for item in items:
+            yield process_file(item) if isinstance(item, Job) else item
+            if stop():
+                return
+        return
+    with _Pool(workers) as pool:
+        yield from pool.run(items, stop)
+
+
+@dataclass
+class _Task:
+    jobs: list[Job]
+    slots: list[int]  # where each job's outcome goes, in the run's order
+    answered: int = 0
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.Process
+    connection: Connection
+    tasks: collections.deque[_Task] = field(default_factory=collections.deque)
+    tasks_given: int = 0
+    last_heard: float = field(default_factory=time.monotonic)
+    retiring: bool = False
+
+
+class _Pool:
+    """Worker processes forked from a fork server that loaded the parsers and models once
+    (etl.transform.warm): they start warm, and the writer (this process) stays small."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["etl.transform.warm", "etl.workers"])
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.connection.close()
+            worker.process.kill()
+        for worker in self.workers:
+            worker.process.join(5)
+
+    def run(self, items: Iterable[Job | Outcome], stop: Callable[[], bool]) -> Iterator[Outcome]:
+        results: dict[int, Outcome] = {}
+        pending: collections.deque[tuple[int, Job]] = collections.deque()
+        taken = 0  # items taken from the stream so far: the next slot number
+        given = 0  # the next slot to yield
+        stream = iter(items)
+        exhausted = False
+        while True:
+            while not exhausted and taken - given < WINDOW:
+                item = next(stream, None)
+                if item is None:
+                    exhausted = True
+                elif isinstance(item, Job):
+                    pending.append((taken, item))
+                    taken += 1
+                else:
+                    results[taken] = item
+                    taken += 1
+            while given in results:
+                yield results.pop(given)
+                given += 1
+                if stop():
+                    return
+            if exhausted and given == taken:
+                return
+            self._hand_out(pending)
+            self._collect(results, pending)
+            if stop():
+                return
+
+    def _hand_out(self, pending: collections.deque[tuple[int, Job]]) -> None:
+        while pending and sum(1 for w in self.workers if not w.retiring) < self.size:
+            self.workers.append(self._start())
+        for worker in sorted(self.workers, key=lambda w: len(w.tasks)):
+            while pending and not worker.retiring and len(worker.tasks) < TASKS_IN_FLIGHT:
+                chunk = [pending.popleft() for _ in range(min(FILES_PER_TASK, len(pending)))]
+                task = _Task([job for _, job in chunk], [slot for slot, _ in chunk])
+                if not worker.tasks:
+                    worker.last_heard = time.monotonic()
+                worker.tasks.append(task)
+                worker.connection.send(task.jobs)
+                worker.tasks_given += 1
+                if worker.tasks_given >= TASKS_PER_WORKER:
+                    worker.retiring = True
+                    worker.connection.send(None)  # finish what it has, then exit
+
+    def _collect(self, results: dict[int, Outcome], pending: collections.deque[tuple[int, Job]]) -> None:
+        busy = [w for w in self.workers if w.tasks]
+        if not busy:
+            return
+        ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], POLL_S)
+        now = time.monotonic()
+        for worker in busy:
+            if worker.connection in ready:
+                try:
+                    while worker.tasks and worker.connection.poll():
+                        self._answer(worker, worker.connection.recv(), results)
+                except (EOFError, OSError):
+                    pass  # it died: its sentinel tells how
+            if worker.tasks and (worker.process.sentinel in ready or not worker.process.is_alive()):
+                self._lost(worker, results, pending, _death(worker.process))
+            elif worker.tasks and now - worker.last_heard > UNRESPONSIVE_AFTER_S:
+                worker.process.kill()
+                worker.process.join()
+                why = f"gave up after {UNRESPONSIVE_AFTER_S:.0f} s on this file: the worker stopped answering"
+                self._lost(worker, results, pending, why)
+        for worker in [w for w in self.workers if w.retiring and not w.tasks]:
+            worker.process.join()
+            worker.connection.close()
+            self.workers.remove(worker)
+
+    def _answer(self, worker: _Worker, outcome: Outcome, results: dict[int, Outcome]) -> None:
+        task = worker.tasks[0]
+        results[task.slots[task.answered]] = outcome
+        task.answered += 1
+        worker.last_heard = time.monotonic()
+        if task.answered == len(task.jobs):
+            worker.tasks.popleft()
+
+    def _lost(
+        self,
+        worker: _Worker,
+        results: dict[int, Outcome],
+        pending: collections.deque[tuple[int, Job]],
+        why: str,
+    ) -> None:
+        """The worker is gone: the file it held failed; the files it had not reached go to another."""
+        task = worker.tasks.popleft()
+        held = task.jobs[task.answered]
+        results[task.slots[task.answered]] = Failed(held.source, TransformError(held.source.source_path, why))
+        unreached = list(zip(task.slots[task.answered + 1 :], task.jobs[task.answered + 1 :], strict=True))
+        for later in worker.tasks:
+            unreached += zip(later.slots[later.answered :], later.jobs[later.answered :], strict=True)
+        pending.extendleft(reversed(unreached))
+        with contextlib.suppress(OSError):
+            worker.connection.close()
+        self.workers.remove(worker)
+
+    def _start(self) -> _Worker:
+        ours, theirs = self.context.Pipe(duplex=True)
+        process = self.context.Process(target=_serve, args=(theirs,), daemon=True)
+        with _main_module_hidden():
+            process.start()
+        theirs.close()
+        return _Worker(process, ours)
+
+
+def _death(process: Any) -> str:
+    process.join(5)
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        hint = " (the system may have run out of memory)" if code == -signal.SIGKILL else ""
+        return f"the worker processing this file died: killed by signal {-code} ({name}){hint}"
+    return f"the worker processing this file died: it exited with status {code}"
+
+
+def _serve(connection: Connection) -> None:
+    """A worker: tasks in, one outcome per file out, until told to stop or the parent is gone."""
     # Ctrl-C reaches the whole process group: the parent decides when to stop, not the workers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            jobs = connection.recv()
+        except (EOFError, OSError):
+            return
+        if jobs is None:
+            return
+        for job in jobs:
+            connection.send(process_file(job))
 
 
-def process_files(items: Iterable[Job | Unchanged], workers: int) -> Iterator[Outcome]:
-    """An outcome for every item, in input order: jobs are processed (by `workers` processes when
-    more than one), files already found unchanged pass straight through.
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Start a process without telling it the parent's `__main__`.
 
-    No pool is started, and no parser loaded, until a window holds a job.
+    multiprocessing makes every spawned or fork-server child import the parent's main script (by
+    path or module name) before it runs. A script that calls etl.run() at top level, without an
+    `if __name__ == "__main__":` guard, would run again in every worker, and a script read from
+    standard input (`<stdin>`) cannot be imported at all. The workers need nothing from it.
     """
-    with contextlib.ExitStack() as stack:
-        pool = None
-        pending: Iterator[Outcome] = iter(())
-        for window in chunked(items, WINDOW):
-            jobs = [item for item in window if isinstance(item, Job)]
-            if jobs and pool is None and workers > 1:
-                pool = stack.enter_context(_start_pool(workers))
-            results = (
-                pool.imap(process_file, jobs, chunksize=FILES_PER_TASK) if pool else map(process_file, jobs)
-            )
-            # the next window is handed out before this one is drained, so the workers keep going
-            # while the writer loads the end of a window
-            yield from pending
-            pending = _in_order(window, results)
-        yield from pending
-
-
-def _start_pool(workers: int) -> multiprocessing.pool.Pool:
-    """Workers forked from a fork server that has loaded the parsers and models (etl.transform.warm):
-    they start warm, and the writer (this process) stays small."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["etl.transform.warm", "etl.workers"])
-    return context.Pool(workers, initializer=_ignore_interrupts, maxtasksperchild=TASKS_PER_WORKER)
-
-
-def _in_order(window: list[Job | Unchanged], results: Iterator[Outcome]) -> Iterator[Outcome]:
-    for item in window:
-        yield next(results) if isinstance(item, Job) else item
+    main = sys.modules["__main__"]
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        main.__dict__.pop("__spec__", None)
+        main.__dict__.update(saved)

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine, pool
 
 from etl.config import resolve_database_url
-from etl.schema.tables import metadata, outside_search_index
+from etl.schema.tables import compared_with_models, metadata
 from etl.schema.types import UTCDateTime
 
 config = context.config
@@ -33,7 +33,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
-        include_object=outside_search_index,
+        include_object=compared_with_models,
     )
 
 

@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
+
+# a property test's first example pays for loading the parsers and models; speed is measured by
+# benchmarks/, never by a test's deadline
+settings.register_profile("etl", deadline=None)
+settings.load_profile("etl")
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

@@ -14,13 +14,13 @@ from conftest import REPO, Database
 from sqlalchemy import inspect, text
 
 from etl.load.migrate import SCHEMA_HEAD, alembic_config
-from etl.schema.tables import metadata, outside_search_index
+from etl.schema.tables import compared_with_models, metadata
 
 
 def _diff(db: Database) -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": outside_search_index}
+            connection, opts={"compare_type": True, "include_object": compared_with_models}
         )
         return compare_metadata(context, metadata)
 

@@ -22,6 +22,8 @@ _HIGH_BYTES = bytes(range(0x80, 0x100))
 # a file "UTF-8 with damage" rather than another encoding (one byte of Latin-1 breaks UTF-8 too)
 MAX_BROKEN_SEQUENCES = 8
 VALID_PER_BROKEN_BYTE = 10
+# a file more than this share NUL bytes is binary, even where the bytes happen to be valid UTF-8
+BINARY_NUL_SHARE = 1 / 8
 # the legacy encodings of the archives etl is made for, weighed first (and preferred in a tie)
 ARCHIVE_ENCODINGS = ("gb18030", "big5", "cp932", "euc_jp", "cp949", "cp1252")
 # decode with the superset browsers use (WHATWG Encoding Standard): a file labelled or detected
@@ -52,9 +54,14 @@ def decode_text(source_path: str, data: bytes) -> Decoded:
         except UnicodeDecodeError as exc:
             raise ExtractError(source_path, f"invalid UTF-16 at byte {exc.start}") from None
     try:
-        return _cleaned(data.decode("utf-8-sig"), "utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         first_error = exc.start
+    else:
+        nuls = text.count("\x00")
+        if nuls > BINARY_NUL_SHARE * len(data):
+            raise ExtractError(source_path, f"binary data: {nuls:,} of its {len(data):,} bytes are NUL")
+        return _cleaned(text, "utf-8")
     damaged = _utf8_with_damage(data)
     if damaged is not None:
         return damaged

@@ -1,17 +1,43 @@
-"""Find article files under the input roots, in a stable order."""
+"""Find article files under the input roots, in a stable order, without ever leaving them.
+
+The input tree comes from strangers. The walk is iterative (any depth), follows a symlink only when
+its target resolves inside the root it was found under, and never opens anything that is not a
+regular file: outside targets, dangling links, loops, FIFOs, sockets and devices become `Skipped`
+with the reason, a folder that cannot be listed and a file over the size limit become `Failed`.
+Names of any bytes are kept (see etl.fsnames).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from stat import S_ISREG
+from dataclasses import dataclass
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
-from etl.records import SourceFile
+from etl.errors import ExtractError
+from etl.fsnames import text_name
+from etl.records import Failed, Skipped, SourceFile
 from etl.shards import Shard
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+DEFAULT_MAX_FILE_SIZE = 64 * 2**20
+Found = SourceFile | Skipped | Failed
+
+
+@dataclass(frozen=True, slots=True)
+class WalkRoot:
+    """A path to walk (a folder, or a single file) and the root its files' source paths start at."""
+
+    path: str  # absolute, resolved
+    root: str  # absolute, resolved folder; `path` is `root` or lies inside it
+    prefix: str = ""  # `path` relative to `root` as text, ending in '/', or '' when it is the root
+
+
+def walk_root(path: str | os.PathLike[str]) -> WalkRoot:
+    """A path on its own: a folder is its own root, a single file's root is its folder."""
+    resolved = os.path.realpath(path)
+    return WalkRoot(resolved, resolved if os.path.isdir(resolved) else os.path.dirname(resolved))
 
 
 def in_shard(source_path: str, shard: Shard | None) -> bool:
@@ -23,50 +49,124 @@ def in_shard(source_path: str, shard: Shard | None) -> bool:
     return int.from_bytes(digest, "big") % count == number - 1
 
 
-def discover_files(roots: Iterable[Path], shard: Shard | None = None) -> Iterator[SourceFile]:
-    """Yield every article file under each root (a root may also be a single file).
-
-    Hidden folders (`.git`, `.cache`) are not entered and symlinked folders are not followed,
-    so a symlink loop cannot make the walk endless.
-    """
-    for source in _walk(roots):
-        if in_shard(source.source_path, shard):
-            yield source
-
-
-def _walk(roots: Iterable[Path]) -> Iterator[SourceFile]:
+def discover_files(
+    roots: Iterable[WalkRoot | str | os.PathLike[str]],
+    shard: Shard | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> Iterator[Found]:
+    """Every article file under each root as a SourceFile, and every entry that cannot be one as
+    Skipped or Failed. Hidden folders (`.git`) are not entered; folder symlinks are not followed."""
     for root in roots:
-        if root.is_file():
-            stat = root.stat()
-            parent = str(root.parent.resolve())
-            yield SourceFile(parent, str(root), root.name, stat.st_size, stat.st_mtime_ns)
-            continue
-        yield from _walk_folder(str(root.resolve()), str(root), "")
+        walk = root if isinstance(root, WalkRoot) else walk_root(root)
+        for found in _walk(walk, max_file_size):
+            if isinstance(found, SourceFile) and not in_shard(found.source_path, shard):
+                continue
+            yield found
 
 
-def _walk_folder(root: str, folder: str, prefix: str) -> Iterator[SourceFile]:
-    """Files of `folder` by name, then its sub-folders by name; plain strings, as this runs per file."""
+def _walk(walk: WalkRoot, max_file_size: int) -> Iterator[Found]:
     try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError:
-        return  # vanished or unreadable: nothing to load from it
-    subfolders = []
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if not entry.name.startswith("."):
-                subfolders.append(entry)
-            continue
-        if _suffix(entry.name) not in ARTICLE_SUFFIXES:
-            continue
+        stat = os.stat(walk.path)
+    except OSError as exc:
+        yield _folder_failed(walk, walk.path, walk.prefix or "./", exc)
+        return
+    if not S_ISDIR(stat.st_mode):
+        name = walk.prefix + text_name(os.path.basename(walk.path))
+        yield _as_file(walk.root, walk.path, name, stat, max_file_size)
+        return
+    # depth first, each folder's files by name before its sub-folders by name, with a stack of our own
+    folders = [(walk.path, walk.prefix)]
+    while folders:
+        folder, prefix = folders.pop()
         try:
-            stat = entry.stat()  # follows a symlinked file to its target
-        except OSError:
-            continue  # vanished, or a dangling symlink
-        if S_ISREG(stat.st_mode):
-            yield SourceFile(root, entry.path, prefix + entry.name, stat.st_size, stat.st_mtime_ns)
-    for entry in subfolders:
-        yield from _walk_folder(root, entry.path, f"{prefix}{entry.name}/")
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            yield _folder_failed(walk, folder, prefix or "./", exc)
+            continue
+        subfolders = []
+        for entry in entries:
+            name = prefix + text_name(entry.name)
+            if entry.is_symlink():
+                found = _symlink(walk.root, entry, name, max_file_size)
+                if found is not None:
+                    yield found
+            elif entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    subfolders.append((entry.path, name + "/"))
+            elif _suffix(entry.name) in ARTICLE_SUFFIXES:
+                try:
+                    yield _as_file(
+                        walk.root, entry.path, name, entry.stat(follow_symlinks=False), max_file_size
+                    )
+                except OSError:
+                    continue  # gone since the folder was listed
+        folders.extend(reversed(subfolders))
+
+
+def _symlink(root: str, entry: os.DirEntry[str], name: str, max_file_size: int) -> Found | None:
+    """A symlink's target, when it is a regular file inside `root`; otherwise why it is not read."""
+    article = _suffix(entry.name) in ARTICLE_SUFFIXES
+    try:
+        target = os.path.realpath(entry.path, strict=True)
+        stat = os.stat(target)
+    except (OSError, RuntimeError):
+        return (
+            _skipped(root, entry, name, "a dangling symlink or a symlink loop: not followed")
+            if article
+            else None
+        )
+    if target != root and not target.startswith(root.rstrip("/") + "/"):
+        kind = "folder" if S_ISDIR(stat.st_mode) else "file"
+        return _skipped(root, entry, name, f"a symlink to a {kind} outside the input: not followed")
+    if S_ISDIR(stat.st_mode) or not article:
+        return None  # a folder inside the input is walked under its own name
+    return _as_file(root, target, name, stat, max_file_size)
+
+
+def _as_file(root: str, path: str, name: str, stat: os.stat_result, max_file_size: int) -> Found:
+    source = SourceFile(root, path, name, stat.st_size, stat.st_mtime_ns, stat.st_dev, stat.st_ino)
+    if not S_ISREG(stat.st_mode):
+        return Skipped(source, f"not a regular file ({_kind(stat.st_mode)}): not read")
+    if stat.st_size > max_file_size:
+        message = (
+            f"the file is {format_size(stat.st_size)}, over the limit of {format_size(max_file_size)}"
+            " (--max-file-size): not read"
+        )
+        return Failed(source, ExtractError(name, message))
+    return source
+
+
+def _skipped(root: str, entry: os.DirEntry[str], name: str, reason: str) -> Skipped:
+    try:
+        stat = entry.stat(follow_symlinks=False)
+        size, mtime = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size, mtime = 0, 0
+    return Skipped(SourceFile(root, entry.path, name, size, mtime), reason)
+
+
+def _folder_failed(walk: WalkRoot, folder: str, name: str, exc: OSError) -> Failed:
+    source = SourceFile(walk.root, folder, name, 0, 0)
+    reason = exc.strerror or type(exc).__name__
+    message = f"cannot list this folder ({reason}): nothing under it was loaded or retired"
+    return Failed(source, ExtractError(name, message), whole_folder=True)
+
+
+def _kind(mode: int) -> str:
+    for test, kind in ((S_ISFIFO, "a FIFO"), (S_ISSOCK, "a socket"), (S_ISCHR, "a character device")):
+        if test(mode):
+            return kind
+    return "a block device" if S_ISBLK(mode) else "a folder" if S_ISDIR(mode) else "not a file"
+
+
+def format_size(size: int) -> str:
+    """1,234 bytes, 64 MiB, 1.5 GiB: sizes as people read them."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{size:,} bytes"
 
 
 def _suffix(name: str) -> str:

@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from etl.errors import DatabaseUnavailable, LoadError
+from etl.errors import DatabaseError, DatabaseUnavailable, LoadError
 from etl.load import runs
-from etl.load.engine import database_message
+from etl.load.engine import database_message, driver_error, lost_connection, stops_the_run
 from etl.load.lookups import SharedRows
 from etl.load.upsert import write_articles
 from etl.records import Article, Failed, KnownFile, Skipped, SourceFile
+
+Counts = Mapping[str, int]
+T = TypeVar("T")
+
+
+def _database_errors(method: Callable[..., T]) -> Callable[..., T]:
+    """What the driver raises leaves as etl's DatabaseError, so the run never sees SQLAlchemy's or
+    the driver's exceptions (a lost connection as DatabaseUnavailable)."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return method(*args, **kwargs)
+        except DatabaseError:
+            raise
+        except Exception as exc:
+            if not driver_error(exc):
+                raise
+            kind = DatabaseUnavailable if lost_connection(exc) else DatabaseError
+            raise kind(f"database error: {_reason(exc)}") from exc
+
+    return wrapper
 
 
 @dataclass
@@ -27,7 +50,11 @@ class BatchOutcome:
 
 
 class Loader:
-    """Writes article batches, one transaction each, and keeps the run ledger."""
+    """Writes article batches, one transaction each, and keeps the run ledger.
+
+    Every write also stores the run's counts as they stand once it commits, so the etl_runs row
+    of a run killed at any moment tells what it committed.
+    """
 
     def __init__(self, engine: Engine, version: str) -> None:
         self.engine = engine
@@ -35,6 +62,7 @@ class Loader:
         self.shared = SharedRows()
         self.run_id: int | None = None
 
+    @_database_errors
     def start_run(self, paths: Sequence[str], shard: str | None) -> int:
         """Record a new run, after marking runs killed on this machine as interrupted."""
         with self.engine.begin() as connection:
@@ -42,37 +70,51 @@ class Loader:
             self.run_id = runs.start_run(connection, paths, shard, self.version)
         return self.run_id
 
+    @_database_errors
     def known_articles(self, paths: list[str]) -> dict[str, KnownFile]:
         with self.engine.connect() as connection:
             return runs.known_articles(connection, paths)
 
-    def retire_missing(self, root: str, seen: set[str]) -> int:
-        """Soft-delete articles whose files are gone from `root`; child rows are kept."""
+    @_database_errors
+    def retire_missing(
+        self, root: str, seen: set[str], kept: tuple[str, ...], counts: Callable[[int], Counts]
+    ) -> int:
+        """Soft-delete articles whose files are gone from `root`, but for those under the `kept`
+        folder prefixes; child rows are kept. `counts(retired)` gives the run's counts after it."""
         with self.engine.begin() as connection:
-            return runs.retire_missing(connection, root, seen)
+            retired = runs.retire_missing(connection, root, seen, kept)
+            runs.store_counts(connection, self._current_run(), counts(retired))
+            return retired
 
+    @_database_errors
     def refresh_stats(self, files: list[SourceFile]) -> None:
         if files:
             with self.engine.begin() as connection:
                 runs.refresh_stats(connection, files)
 
-    def load(self, batch: list[Article]) -> BatchOutcome:
-        """Load a batch in one transaction; if the database refuses it, retry article by article."""
+    @_database_errors
+    def load(self, batch: list[Article], counts: Callable[[BatchOutcome], Counts]) -> BatchOutcome:
+        """Load a batch in one transaction; if the database refuses it, retry article by article.
+
+        `counts(outcome)` gives the run's counts once `outcome` is committed. Whatever the driver
+        refuses in one article (a value, a constraint) fails that article alone; what stops every
+        write (a full disk, a lost connection, a read-only database) stops the run.
+        """
         if not batch:
             return BatchOutcome()
         try:
-            return self._write(batch)
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise _unavailable(batch, exc) from None
+            return self._write(batch, counts)
+        except Exception as exc:
+            if stops_the_run(exc):
+                raise _stopped(batch, exc) from None
         outcome = BatchOutcome()
         for article in batch:
             try:
-                single = self._write([article])
-            except DBAPIError as exc:
-                if exc.connection_invalidated:
-                    raise _unavailable(batch, exc) from None
-                message = f"database refused the article: {database_message(exc)}"
+                single = self._write([article], lambda done: counts(_plus(outcome, done)))
+            except Exception as exc:
+                if stops_the_run(exc):
+                    raise _stopped(batch, exc) from None
+                message = f"database refused the article: {_reason(exc)}"
                 outcome.failures.append(
                     Failed(article.source, LoadError(article.source.source_path, message))
                 )
@@ -82,36 +124,44 @@ class Loader:
             outcome.warned += single.warned
         return outcome
 
-    def record_failure(self, failed: Failed) -> None:
+    @_database_errors
+    def record_failure(self, failed: Failed, counts: Counts) -> None:
         with self.engine.begin() as connection:
             runs.record_error(connection, self._current_run(), failed.error)
+            runs.store_counts(connection, self._current_run(), counts)
 
-    def record_skip(self, skipped: Skipped) -> int:
+    @_database_errors
+    def record_skip(self, skipped: Skipped, counts: Callable[[int], Counts]) -> int:
         """Record a file that is not an article; returns how many loaded articles it retired."""
         with self.engine.begin() as connection:
-            return runs.record_skip(connection, self._current_run(), skipped)
+            retired = runs.record_skip(connection, self._current_run(), skipped)
+            runs.store_counts(connection, self._current_run(), counts(retired))
+            return retired
 
-    def finish_run(self, status: str, counts: dict[str, Any]) -> None:
+    @_database_errors
+    def finish_run(self, status: str, counts: Counts) -> None:
         with self.engine.begin() as connection:
             runs.finish_run(connection, self._current_run(), status, counts)
 
-    def mark_failed(self, counts: dict[str, Any]) -> None:
+    def mark_failed(self, counts: Counts) -> None:
         """Mark the run failed if the database can still be written; if not, the next run will."""
-        with contextlib.suppress(DBAPIError):
+        with contextlib.suppress(Exception):
             self.finish_run("failed", counts)
 
-    def _write(self, batch: list[Article]) -> BatchOutcome:
+    def _write(self, batch: list[Article], counts: Callable[[BatchOutcome], Counts]) -> BatchOutcome:
         try:
             with self.engine.begin() as connection:
                 now = runs.now_utc()
                 inserted, updated = write_articles(
                     connection, self.shared, batch, self.version, now, self._current_run()
                 )
+                outcome = BatchOutcome(inserted, updated, warned=sum(1 for a in batch if a.warnings))
+                runs.store_counts(connection, self._current_run(), counts(outcome))
         except BaseException:
             self.shared.rollback()
             raise
         self.shared.commit()
-        return BatchOutcome(inserted, updated, warned=sum(1 for a in batch if a.warnings))
+        return outcome
 
     def _current_run(self) -> int:
         if self.run_id is None:
@@ -119,9 +169,28 @@ class Loader:
         return self.run_id
 
 
-def _unavailable(batch: list[Article], exc: DBAPIError) -> DatabaseUnavailable:
+def _plus(before: BatchOutcome, single: BatchOutcome) -> BatchOutcome:
+    return BatchOutcome(
+        before.inserted + single.inserted, before.updated + single.updated, before.warned + single.warned
+    )
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, DBAPIError):
+        return database_message(exc)
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+
+
+def _stopped(batch: list[Article], exc: Exception) -> DatabaseError:
     first, last = batch[0].source.source_path, batch[-1].source.source_path
-    return DatabaseUnavailable(
-        f"lost the database while loading {len(batch)} files ({first} … {last}), nothing of them "
-        f"was kept: database refused the article: {database_message(exc)}; run again when it is back"
+    if lost_connection(exc):
+        return DatabaseUnavailable(
+            f"lost the database while loading {len(batch)} files ({first} … {last}), nothing of them "
+            f"was kept: {_reason(exc)}; what earlier batches loaded is kept, run again when it is back"
+        )
+    return DatabaseError(
+        f"the database stopped taking writes while loading {len(batch)} files ({first} … {last}), "
+        f"nothing of them was kept: {_reason(exc)}; what earlier batches loaded is kept, run again "
+        "when it takes writes"
     )

@@ -1,35 +1,44 @@
 """One run at a time per input and database, so a scheduled run never overlaps the previous one.
 
-The lock lives as long as the run's process: a Postgres session advisory lock (the server drops it
-when the session ends) or a POSIX record lock on a file next to the SQLite database (the kernel
-drops it when the process exits). A killed run therefore never leaves a stale lock behind.
+A run of the whole input takes its lock exclusively. A shard takes it shared, plus its own shard's
+lock exclusively: the shards of one sharded run proceed side by side, the same shard twice does
+not, and neither does a whole-input run while any shard is loading.
 
-A run of the whole input takes its input's lock exclusively. A shard takes it shared, plus its own
-shard's lock exclusively: the shards of one sharded run proceed side by side, the same shard twice
-does not, and neither does a whole-input run while any shard is loading.
+The locks live in the database and die with the run, and nobody who may only read can take them:
+
+- Postgres: a table lock (`LOCK TABLE … IN SHARE|EXCLUSIVE MODE`) on a table of its own in the
+  `etl_locks` schema, held by a session whose transaction stays open for the run. Those modes need
+  UPDATE privilege, which a read-only login never has (advisory locks, used before, could be taken
+  by anyone who can read the key), and a table lock takes no transaction id or snapshot, so the
+  open transaction holds back no vacuum. The server drops it when the session ends.
+- SQLite: a row in `etl_run_locks` naming the process that holds it. A row whose process is gone
+  (same machine: its pid no longer runs the process that wrote it) is stale and taken over, so a
+  killed run never blocks the next, and no lock file is left beside the database.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
+import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from etl.errors import RunLocked
+from etl.schema.tables import RUN_LOCKS
 from etl.shards import Shard
 
 # (lock name, shared?)
 Lock = tuple[str, bool]
-# record locks are taken on single bytes at offsets below this, in the lock file
-_OFFSETS = 2**40
+LOCK_SCHEMA = "etl_locks"
+LOCK_NOT_AVAILABLE = "55P03"
+WAIT_POLL_S = 1.0
 
 
 def run_locks(input_key: str, shard: Shard | None) -> list[Lock]:
@@ -45,74 +54,145 @@ def hold_run_locks(
 ) -> Iterator[None]:
     """Hold `locks` for the duration; without `wait`, raise RunLocked at once when one is taken.
 
-    `waiting` is called once, before blocking, when `wait` is set and a lock is taken.
+    `waiting` is called once, before blocking, when `wait` is set and a lock is taken. The schema
+    must be migrated first: the locks live in it.
     """
-    if engine.dialect.name == "postgresql":
-        with _postgres(engine, locks, wait, waiting):
-            yield
+    holder = _postgres if engine.dialect.name == "postgresql" else _sqlite
+    if engine.dialect.name != "postgresql" and _in_memory(engine):
+        yield  # no other process can reach it
         return
-    lock_file = sqlite_lock_file(engine.url)
-    if lock_file is None:  # an in-memory database: no other process can reach it
-        yield
-        return
-    with _sqlite(lock_file, locks, wait, waiting):
+    with holder(engine, sorted(locks), wait, waiting):
         yield
 
 
-def sqlite_lock_file(url: URL) -> Path | None:
-    """`etl.db.lock` beside `etl.db`; None for an in-memory database."""
-    database = (url.database or "").removeprefix("file:").split("?", 1)[0]
-    if not database or database == ":memory:" or url.query.get("mode") == "memory":
-        return None
-    return Path(f"{database}.lock")
-
-
-def _key(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+def lock_table(name: str) -> str:
+    """The table in LOCK_SCHEMA that stands for lock `name` (Postgres)."""
+    return "run_" + hashlib.blake2b(name.encode("utf-8"), digest_size=10).hexdigest()
 
 
 @contextmanager
 def _postgres(engine: Engine, locks: list[Lock], wait: bool, waiting: Callable[[], None]) -> Iterator[None]:
-    # a session of its own, outside any transaction: a session lock outlives transactions, and an
-    # idle-in-transaction session for the whole run would hold back vacuum
-    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    _create_lock_tables(engine, [name for name, _ in locks])
+    connection = engine.connect()
     try:
-        for name, shared in locks:
-            suffix = "_shared" if shared else ""
-            if not _try(connection, f"SELECT pg_try_advisory_lock{suffix}(:k)", name):
-                if not wait:
-                    raise _locked()
-                waiting()
-                connection.execute(text(f"SELECT pg_advisory_lock{suffix}(:k)"), {"k": _key(name)})
+        # the run's transaction must outlive idle spells, whatever the server's default
+        connection.exec_driver_sql("SET idle_in_transaction_session_timeout = 0")
+        try:
+            _lock_tables(connection, locks, nowait=True)
+        except DBAPIError as exc:
+            connection.rollback()
+            if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            if not wait:
+                raise _locked() from None
+            waiting()
+            connection.exec_driver_sql("SET idle_in_transaction_session_timeout = 0")
+            _lock_tables(connection, locks, nowait=False)
         yield
     finally:
         with contextlib.suppress(DBAPIError):  # a lost session has dropped its locks already
-            connection.execute(text("SELECT pg_advisory_unlock_all()"))
+            connection.rollback()
         connection.close()
 
 
-def _try(connection: Connection, statement: str, name: str) -> bool:
-    return bool(connection.execute(text(statement), {"k": _key(name)}).scalar())
+def _lock_tables(connection: Connection, locks: list[Lock], nowait: bool) -> None:
+    for name, shared in locks:
+        mode = "SHARE" if shared else "EXCLUSIVE"
+        connection.exec_driver_sql(
+            f'LOCK TABLE {LOCK_SCHEMA}."{lock_table(name)}" IN {mode} MODE{" NOWAIT" if nowait else ""}'
+        )
+
+
+def _create_lock_tables(engine: Engine, names: list[str]) -> None:
+    """Make sure each lock's table exists (loaders starting together may race to create one)."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for name in names:
+            for attempt in range(3):
+                try:
+                    connection.exec_driver_sql(
+                        f'CREATE TABLE IF NOT EXISTS {LOCK_SCHEMA}."{lock_table(name)}" ()'
+                    )
+                    break
+                except DBAPIError:
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.1)  # another loader created it at the same instant
 
 
 @contextmanager
-def _sqlite(lock_file: Path, locks: list[Lock], wait: bool, waiting: Callable[[], None]) -> Iterator[None]:
-    # one descriptor for the run: closing any descriptor of a file drops all of a process's locks on it
-    descriptor = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+def _sqlite(engine: Engine, locks: list[Lock], wait: bool, waiting: Callable[[], None]) -> Iterator[None]:
+    me = (socket.gethostname(), os.getpid(), process_identity(os.getpid()) or "")
+    told = False
+    while not _take_sqlite_locks(engine, locks, me):
+        if not wait:
+            raise _locked()
+        if not told:
+            waiting()
+            told = True
+        time.sleep(WAIT_POLL_S)
     try:
-        for name, shared in locks:
-            mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
-            offset = _key(name) % _OFFSETS
-            try:
-                fcntl.lockf(descriptor, mode | fcntl.LOCK_NB, 1, offset)
-            except OSError:
-                if not wait:
-                    raise _locked() from None
-                waiting()
-                fcntl.lockf(descriptor, mode, 1, offset)
         yield
     finally:
-        os.close(descriptor)
+        with contextlib.suppress(DBAPIError), engine.begin() as connection:
+            connection.execute(
+                text(f"DELETE FROM {RUN_LOCKS} WHERE host = :h AND pid = :p AND process = :i"),
+                dict(zip("hpi", me, strict=True)),
+            )
+
+
+def _take_sqlite_locks(engine: Engine, locks: list[Lock], me: tuple[str, int, str]) -> bool:
+    """Take every lock in one write transaction, or none; stale rows of dead processes are removed."""
+    names = {name for name, _ in locks}
+    with engine.begin() as connection:
+        held = [
+            row
+            for row in connection.execute(text(f"SELECT name, shared, host, pid, process FROM {RUN_LOCKS}"))
+            if row.name in names
+        ]
+        live = []
+        for row in held:
+            if row.host == me[0] and process_identity(row.pid) != row.process:
+                connection.execute(
+                    text(f"DELETE FROM {RUN_LOCKS} WHERE host = :h AND pid = :p AND process = :i"),
+                    {"h": row.host, "p": row.pid, "i": row.process},
+                )
+            else:
+                live.append(row)
+        for name, shared in locks:
+            if any(row.name == name and not (shared and row.shared) for row in live):
+                return False
+        connection.execute(
+            text(
+                f"INSERT INTO {RUN_LOCKS} (name, shared, host, pid, process, since)"
+                " VALUES (:name, :shared, :h, :p, :i, datetime('now'))"
+            ),
+            [{"name": name, "shared": shared, **dict(zip("hpi", me, strict=True))} for name, shared in locks],
+        )
+    return True
+
+
+def process_identity(pid: int) -> str | None:
+    """Who `pid` is: its start time since this boot, so a pid the system reused is not mistaken for
+    the process that wrote a lock (Linux /proc); the bare pid elsewhere; None when nothing runs it."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # another user's live process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return str(pid)
+    # the command name (field 2) may hold spaces and parentheses: fields after its closing one
+    start_ticks = stat[stat.rindex(")") + 2 :].split()[19]
+    return f"{boot}:{start_ticks}"
+
+
+def _in_memory(engine: Engine) -> bool:
+    database = (engine.url.database or "").removeprefix("file:").split("?", 1)[0]
+    return not database or database == ":memory:" or engine.url.query.get("mode") == "memory"
 
 
 def _locked() -> RunLocked:

@@ -15,26 +15,33 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from etl.errors import ConfigError
 from etl.load.comments import describe_views
+from etl.load.drift import find_drift, repair_views
 from etl.load.engine import engine_for
+from etl.load.locks import LOCK_NOT_AVAILABLE
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
-SCHEMA_HEAD = "0010"
+SCHEMA_HEAD = "0011"
 VERSION_TABLE = "alembic_version"
-# a Postgres advisory lock key of its own: "etl-migr" as a number
+# a Postgres advisory lock key of its own, "etl-migr" as a number: only for a database without
+# alembic_version yet (once there is one, migrators lock that table, which a reader cannot)
 MIGRATION_LOCK = int.from_bytes(b"etl-migr", "big")
+# a migration that waits longer than this for a table (a BI session's open transaction) says so
+MIGRATION_LOCK_TIMEOUT = "60s"
 
 
 @dataclass(frozen=True)
 class MigrationResult:
     before: str | None
     after: str | None
+    repaired: tuple[str, ...] = ()  # views that had been dropped or replaced and were recreated
 
     @property
     def changed(self) -> bool:
@@ -42,8 +49,12 @@ class MigrationResult:
 
     def describe(self) -> str:
         if self.changed:
-            return f"Migrations applied: {self.before or '(empty database)'} -> {self.after}"
-        return f"Schema up to date at revision {self.after}"
+            said = f"Migrations applied: {self.before or '(empty database)'} -> {self.after}"
+        else:
+            said = f"Schema up to date at revision {self.after}"
+        if self.repaired:
+            said += f"; recreated the views {', '.join(self.repaired)}, which had been dropped or changed"
+        return said
 
 
 def migrations_home() -> Path:
@@ -76,7 +87,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_database(engine: Engine) -> MigrationResult:
-    """Apply every pending migration in one transaction.
+    """Apply every pending migration in one transaction, then repair what drifted: views someone
+    dropped or replaced are recreated; a missing table or column is a ConfigError that says so.
 
     Loaders started together on an empty database (the shards of a Kubernetes Job) migrate one
     after the other: on Postgres a transaction lock makes the others wait and then find the schema
@@ -85,7 +97,7 @@ def upgrade_database(engine: Engine) -> MigrationResult:
     with engine.begin() as connection:
         before = _stamped(connection)
         if before != SCHEMA_HEAD and connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            _lock_for_migration(connection)
             before = _stamped(connection)
         if before != SCHEMA_HEAD:
             from alembic import command
@@ -97,9 +109,32 @@ def upgrade_database(engine: Engine) -> MigrationResult:
                 raise ConfigError(
                     f"cannot migrate the database from revision {before}: {exc} (was it made by a newer etl?)"
                 ) from None
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                    raise
+                raise ConfigError(
+                    f"the migration from revision {before} waited {MIGRATION_LOCK_TIMEOUT} for a table that "
+                    "another session holds (an open transaction of a BI tool?) and gave up; nothing changed. "
+                    "Run again when that session has ended"
+                ) from None
         after = _stamped(connection)
+        drift = find_drift(connection)
+        problem = drift.problem()
+        if problem:
+            raise ConfigError(problem)
+        repaired = repair_views(connection, drift.broken_views) if drift.broken_views else ()
         describe_views(connection)
-    return MigrationResult(before=before, after=after)
+    return MigrationResult(before=before, after=after, repaired=repaired)
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    """One migrator at a time. The version table is locked in a mode a read-only login cannot take
+    (it needs UPDATE); an empty database has none yet, and gets an advisory lock instead."""
+    if inspect(connection).has_table(VERSION_TABLE):
+        connection.exec_driver_sql(f"LOCK TABLE {VERSION_TABLE} IN EXCLUSIVE MODE")
+    else:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'")
 
 
 def require_head(engine: Engine) -> None:
@@ -115,7 +150,7 @@ def require_head(engine: Engine) -> None:
 @contextmanager
 def engine_at_head(url: URL) -> Iterator[Engine]:
     """An engine on a database whose schema this etl can read (require_head), disposed after."""
-    with engine_for(url) as engine:
+    with engine_for(url, writes=False) as engine:
         require_head(engine)
         yield engine
 

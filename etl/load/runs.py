@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
@@ -63,10 +62,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def finish_run(connection: Connection, run_id: int, status: str, counts: dict[str, Any]) -> None:
+def finish_run(connection: Connection, run_id: int, status: str, counts: Mapping[str, int]) -> None:
     values = {name: counts[name] for name in COUNTERS}
     connection.execute(
         update(etl_runs).where(etl_runs.c.id == run_id).values(**values, status=status, finished_at=now_utc())
+    )
+
+
+def store_counts(connection: Connection, run_id: int, counts: Mapping[str, int]) -> None:
+    """The run's counts as they stand once the current transaction commits."""
+    connection.execute(
+        update(etl_runs).where(etl_runs.c.id == run_id).values({name: counts[name] for name in COUNTERS})
     )
 
 
@@ -95,8 +101,9 @@ def record_skip(connection: Connection, run_id: int, skipped: Skipped) -> int:
     return _retire(connection, connection.execute(live).scalars().all(), now)
 
 
-def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
-    """Soft-delete the live articles of `root` whose files were not seen; how many.
+def retire_missing(connection: Connection, root: str, seen: set[str], kept: tuple[str, ...] = ()) -> int:
+    """Soft-delete the live articles of `root` whose files were not seen, but for those under the
+    `kept` folder prefixes (folders the walk could not list); how many.
 
     Every live article of the folder is read, so on the driver's own cursor (sql.fetch_rows).
     """
@@ -107,7 +114,7 @@ def retire_missing(connection: Connection, root: str, seen: set[str]) -> int:
         f" AND {articles.c.deleted_at.name} IS NULL",
         (root,),
     )
-    gone = [row_id for row_id, path in rows if path not in seen]
+    gone = [row_id for row_id, path in rows if path not in seen and not path.startswith(kept)]
     return _retire(connection, gone, now_utc())
 
 

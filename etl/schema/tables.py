@@ -32,13 +32,16 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 # the full-text index is dialect-specific (an FTS5 virtual table with shadow tables on SQLite,
 # a tsvector table on Postgres): migration 0006 owns it, outside these models
 SEARCH_INDEX = "article_search"
+# SQLite's run locks (migration 0011; Postgres keeps them in a schema of their own): bookkeeping,
+# not part of the public schema
+RUN_LOCKS = "etl_run_locks"
 
 
-def outside_search_index(
+def compared_with_models(
     _obj: object, name: str | None, type_: str, _reflected: bool, _other: object
 ) -> bool:
-    """Alembic include_object hook: compare everything but the search index against the models."""
-    return not (type_ == "table" and (name or "").startswith(SEARCH_INDEX))
+    """Alembic include_object hook: compare everything but the search index and the run locks."""
+    return not (type_ == "table" and ((name or "").startswith(SEARCH_INDEX) or name == RUN_LOCKS))
 
 
 def _article_fk() -> Column[int]:

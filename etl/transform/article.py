@@ -6,7 +6,17 @@ from dataclasses import replace
 from typing import Any
 
 from etl.errors import TransformError
-from etl.records import Article, Credit, Domain, ImageRef, LinkRef, PublishedDate, RawDocument, Skipped
+from etl.records import (
+    Article,
+    Credit,
+    Domain,
+    FileWarning,
+    ImageRef,
+    LinkRef,
+    PublishedDate,
+    RawDocument,
+    Skipped,
+)
 from etl.transform.bylines import read_credits
 from etl.transform.classify import skip_reason
 from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
@@ -23,7 +33,7 @@ from etl.transform.fields import (
     as_text,
     category_paths,
     first_value,
-    to_json,
+    front_matter_json,
 )
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
@@ -72,6 +82,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     published = _published(
         doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
     )
+    front_matter, json_warnings = front_matter_json(meta)
     return Article(
         source=doc.source,
         content_sha256=doc.content_sha256,
@@ -82,7 +93,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         body_text=content.text,
         summary=build_summary(text for text in reading if text != title),
         canonical_url=canonical,
-        front_matter=to_json(meta),
+        front_matter=front_matter,
         credits=_credits(meta, publisher + body.credits),
         categories=category_paths(first_value(meta, CATEGORY_KEYS)),
         tags=_tags(meta),
@@ -93,7 +104,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         source_encoding=doc.encoding,
         language=language,
         script=script,
-        warnings=doc.warnings,
+        warnings=doc.warnings + tuple(FileWarning("transform", w) for w in json_warnings),
     )
 
 

@@ -3,15 +3,21 @@ become text, names and category paths."""
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
+
+from etl.transform.cleaning import clean_text, storable
 
 _LIST_SEPARATORS = re.compile(r"\s*[,，、;；]\s*")
 
 MAX_FRONT_MATTER_VALUES = 100_000
 # names that are unique keys (tags, categories, authors) are cut here: index rows have size limits
 MAX_NAME_CHARS = 200
+# a category path is a unique key too (Postgres' b-tree rows hold ~2,700 bytes): deeper levels
+# past this many UTF-8 bytes are dropped
+MAX_CATEGORY_PATH_BYTES = 2000
 # the keys etl reads, each tuple in order of preference
 TITLE_KEYS = ("title",)
 DATE_KEYS = ("date", "published", "published_at", "pubDate", "pubdate", "created", "created_at")
@@ -36,7 +42,7 @@ def as_text(value: Any) -> str | None:
     """A scalar as stripped text; None for empty values and containers."""
     if value is None or isinstance(value, (list, dict)):
         return None
-    text = " ".join(str(value).replace("\x00", "").split())
+    text = " ".join(clean_text(str(value)).split())
     return text or None
 
 
@@ -74,30 +80,62 @@ def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
         groups = [value if isinstance(value, list) else [value]]
     paths = []
     for group in groups:
-        path = tuple(name for name in (as_name(item) for item in group) if name)
+        path = _fitting(tuple(name for name in (as_name(item) for item in group) if name))
         if path and path not in paths:
             paths.append(path)
     return tuple(paths)
 
 
-def to_json(value: Any, budget: list[int] | None = None) -> Any:
-    """Front matter with dates as ISO strings, so every value survives a JSON column.
+def _fitting(path: tuple[str, ...]) -> tuple[str, ...]:
+    """The levels of `path` that fit in MAX_CATEGORY_PATH_BYTES, from the top."""
+    size = 0
+    for depth, name in enumerate(path):
+        size += len(name.encode("utf-8")) + 1
+        if size > MAX_CATEGORY_PATH_BYTES:
+            return path[:depth]
+    return path
 
-    Raises OverflowError past MAX_FRONT_MATTER_VALUES values: YAML aliases can make a few lines
-    expand to billions (the "billion laughs").
+
+def front_matter_json(metadata: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Front matter as JSON values that both backends store alike, and what had to change.
+
+    Dates become ISO strings; NaN and ±Infinity, which JSON has no numbers for, become the strings
+    "NaN", "Infinity" and "-Infinity" (a warning names the keys); keys and strings lose NUL, and lone
+    surrogates become U+FFFD. Raises OverflowError past MAX_FRONT_MATTER_VALUES values: YAML aliases can
+    make a few lines expand to billions (the "billion laughs").
     """
-    budget = budget if budget is not None else [MAX_FRONT_MATTER_VALUES]
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise OverflowError(f"front matter expands to more than {MAX_FRONT_MATTER_VALUES:,} values")
-    if isinstance(value, dict):
-        return {str(key): to_json(item, budget) for key, item in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [to_json(item, budget) for item in value]
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.replace("\x00", "")  # YAML's "\0" escape: JSONB refuses U+0000
-    if value is None or isinstance(value, (int, float, bool)):
-        return value
-    return str(value)
+    converted = _JsonValues()
+    document = converted.value(metadata, "")
+    warnings = ()
+    if converted.not_numbers:
+        keys = ", ".join(converted.not_numbers[:5]) + (" …" if len(converted.not_numbers) > 5 else "")
+        warnings = (f"front matter numbers that JSON cannot hold ({keys}) stored as strings",)
+    return document, warnings
+
+
+class _JsonValues:
+    def __init__(self) -> None:
+        self.budget = MAX_FRONT_MATTER_VALUES
+        self.not_numbers: list[str] = []
+
+    def value(self, value: Any, where: str) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise OverflowError(f"front matter expands to more than {MAX_FRONT_MATTER_VALUES:,} values")
+        if isinstance(value, dict):
+            return {
+                (name := storable(str(key))): self.value(item, f"{where}.{name}" if where else name)
+                for key, item in value.items()
+            }
+        if isinstance(value, (list, tuple, set)):
+            return [self.value(item, f"{where}[{n}]") for n, item in enumerate(value)]
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        if isinstance(value, str):
+            return storable(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.not_numbers.append(f"{where}: {value}")
+            return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        if value is None or isinstance(value, (int, float, bool)):
+            return value
+        return storable(str(value))

@@ -21,8 +21,9 @@ BLOCK_TAGS = frozenset(
 )  # fmt: skip
 DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object", "head", "title"})
 NAVIGATION_TAGS = frozenset({"a", "code"})
-# zero-width characters carry no text; BOMs inside text are debris from concatenated files
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# zero-width characters carry no text, BOMs inside text are debris from concatenated files, and
+# control characters (C0 but whitespace, DEL, C1) are not text a reader sees (see etl.transform.cleaning)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(\d{1,6})(?:\.\d+)?\s*(?:px)?\s*$", re.IGNORECASE)
 MAX_CAPTION = 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 
 import tldextract
@@ -13,6 +14,11 @@ MAX_DATA_URI = 256
 MAX_URL = 2000
 _DROPPED_SCHEMES = frozenset({"javascript", "vbscript", "about"})
 _WEB_SCHEMES = frozenset({"http", "https", "ftp"})
+# schemes whose authority is a DNS host name, which is case-insensitive; any other scheme's
+# authority and path keep their case (an ipfs:// content id is case-sensitive)
+_DNS_SCHEMES = _WEB_SCHEMES | {"ws", "wss", "sftp", "ftps"}
+# `scheme://user:password@`: credentials are never stored, even in a URL too broken to parse
+_USERINFO = re.compile(r"^((?:[a-z][a-z0-9+.-]*:)?//)[^/?#@]*@", re.IGNORECASE)
 # browsers drop tabs and line breaks inside URLs (WHATWG URL standard)
 _URL_NOISE = str.maketrans("", "", "\t\n\r")
 # the Public Suffix List snapshot shipped inside tldextract: no network at run time
@@ -32,7 +38,7 @@ def resolve_url(href: str | None, base: str | None = None) -> str | None:
     if href[:5].lower() == "data:" and len(href) > MAX_DATA_URI:
         return _data_reference(href)  # before parsing: such URIs can be megabytes
     resolved = _resolve(href, base)
-    return _fit(resolved) if resolved else None
+    return _fit(_USERINFO.sub(r"\1", resolved)) if resolved else None
 
 
 def _resolve(href: str, base: str | None) -> str | None:
@@ -40,8 +46,11 @@ def _resolve(href: str, base: str | None) -> str | None:
         url = URL(href)
     except (ValueError, TypeError):
         return href
-    if url.scheme.lower() in _DROPPED_SCHEMES:
+    scheme = url.scheme.lower()
+    if scheme in _DROPPED_SCHEMES:
         return None
+    if scheme and scheme not in _DNS_SCHEMES:
+        return href  # mailto:, data:, ipfs:, …: as written
     if not url.scheme:
         if not base:
             return href
@@ -71,13 +80,15 @@ def _sha256(text: str) -> str:
 
 
 def normalise_url(url: URL) -> str:
-    """yarl's canonical form without the fragment.
+    """yarl's canonical form without the fragment and the credentials.
 
     Lower-case scheme and host, IDN hosts as punycode, non-ASCII percent-encoded, default port
-    dropped: the same link written three ways becomes one string.
+    dropped: the same link written three ways becomes one string. `user:password@` is removed.
     """
     if url.scheme in _WEB_SCHEMES and url.raw_path in ("", "/"):
-        url = url.with_path("/")
+        url = url.with_path("/", keep_query=True)
+    if url.raw_user is not None or url.raw_password is not None:
+        url = url.with_user(None)
     return str(url.with_fragment(None))
 
 

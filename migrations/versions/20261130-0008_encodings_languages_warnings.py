@@ -11,6 +11,7 @@ Create Date: 2026-11-30 09:00:00
 
 from collections.abc import Sequence
 from types import ModuleType
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import context, op
@@ -94,6 +95,19 @@ def downgrade() -> None:
     op.drop_index("ix_articles_language", table_name="articles")
     for column in ("script", "language", "source_encoding"):
         op.drop_column("articles", column)
+
+
+def view_definitions(dialect: str, script: Any) -> list[tuple[str, str]]:
+    """The views as this revision leaves them, in creation order: what `etl db upgrade` recreates
+    when one has been dropped (until a later revision defines them anew). `script` is Alembic's
+    ScriptDirectory."""
+    views_0006 = script.get_revision("0006").module
+    return [
+        ("v_articles", views_0006._v_articles(dialect).replace(LAST_COLUMN, NEW_COLUMNS)),
+        ("v_article_links", views_0006.V_ARTICLE_LINKS),
+        ("v_daily_articles", views_0006.V_DAILY_ARTICLES),
+        ("v_domain_stats", views_0006.V_DOMAIN_STATS),
+    ]
 
 
 def _describe_precision(values: str, before: str) -> None:

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
 from conftest import SEEDS, Database
-from sqlalchemy import create_engine
 
 from etl.config import build_settings
-from etl.load.locks import hold_run_locks, run_locks, sqlite_lock_file
+from etl.load import upgrade_database
+from etl.load.engine import create_load_engine
+from etl.load.locks import hold_run_locks, run_locks
 
 LOCKED = 75
 
@@ -27,8 +27,10 @@ def _etl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @contextmanager
 def _held(url: str, folder: Path, shard: tuple[int, int] | None = None) -> Iterator[None]:
-    engine = create_engine(url)
-    key = build_settings(db=url, paths=[folder]).input_key
+    settings = build_settings(db=url, paths=[folder])
+    engine = create_load_engine(settings.database_url)
+    upgrade_database(engine)  # the locks live in the schema
+    key = settings.input_key
     try:
         with hold_run_locks(engine, run_locks(key, shard), wait=False, waiting=lambda: None):
             yield
@@ -59,8 +61,9 @@ def test_wait_waits_for_the_other_run(db: Database) -> None:
             text=True,
         )
         assert waiting.stderr is not None
-        lines = [waiting.stderr.readline() for _ in range(3)]
-        assert lines[2] == "Another run is loading the same input into this database: waiting for it.\n"
+        lines = [waiting.stderr.readline() for _ in range(4)]
+        assert lines[2].startswith("Schema up to date")  # the locks live in the schema: migrated first
+        assert lines[3] == "Another run is loading the same input into this database: waiting for it.\n"
         assert waiting.poll() is None
     out, _ = waiting.communicate(timeout=300)
     assert waiting.returncode == 0
@@ -78,18 +81,43 @@ def test_shards_of_one_run_do_not_block_each_other(db: Database) -> None:
         assert _etl(db.url, str(SEEDS), "--shard", "2/2").returncode == LOCKED
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("sqlite:////data/etl.db", "/data/etl.db.lock"),
-        ("sqlite:///etl.db", "etl.db.lock"),
-        ("sqlite:///file:etl.db?mode=ro&uri=true", "etl.db.lock"),
-        ("sqlite://", None),
-        ("sqlite:///:memory:", None),
-    ],
-)
-def test_sqlite_lock_file_sits_beside_the_database(url: str, expected: str | None) -> None:
-    from sqlalchemy.engine import make_url
+def test_a_killed_holder_never_blocks_and_leaves_no_file(db: Database, tmp_path: Path) -> None:
+    """The holder dies with SIGKILL: its lock row names a process that is gone, so the next run
+    takes the lock over (SQLite); the server drops a dead session's table lock (Postgres)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from etl.config import build_settings\n"
+            "from etl.load import upgrade_database\n"
+            "from etl.load.engine import create_load_engine\n"
+            "from etl.load.locks import hold_run_locks, run_locks\n"
+            "s = build_settings(db=sys.argv[1], paths=[sys.argv[2]])\n"
+            "e = create_load_engine(s.database_url)\n"
+            "upgrade_database(e)\n"
+            "with hold_run_locks(e, run_locks(s.input_key, None), False, lambda: None):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(600)\n",
+            db.url,
+            str(SEEDS),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "held\n"
+    assert _etl(db.url, str(SEEDS)).returncode == LOCKED
+    holder.kill()
+    holder.wait()
+    assert _etl(db.url, str(SEEDS)).returncode == 0
+    assert not list(tmp_path.glob("*.lock"))
 
-    found = sqlite_lock_file(make_url(url))
-    assert (str(found) if found else None) == expected
+
+def test_the_same_sqlite_database_through_a_symlink_is_locked_too(tmp_path: Path) -> None:
+    real = tmp_path / "real.db"
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    with _held(f"sqlite:///{real}", SEEDS):
+        through_link = _etl(f"sqlite:///{link}", str(SEEDS))
+    assert through_link.returncode == LOCKED, through_link.stderr

@@ -363,6 +363,16 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
     )
     if not grant.password_set:
         click.echo("No password set: it can log in only where pg_hba.conf trusts it, or with an earlier one.")
+    if grant.can_create_temporary:
+        click.echo(
+            f"warning: every role may create temporary tables in {grant.database}; as its owner, run "
+            f"REVOKE TEMPORARY ON DATABASE {grant.database} FROM PUBLIC to make the role strictly read-only",
+            err=True,
+        )
+    else:
+        click.echo(
+            f"Temporary tables: PUBLIC's TEMPORARY on {grant.database} is revoked; {grant.owner} keeps it."
+        )
     if grant.can_create:
         click.echo(
             f"warning: everyone may create tables in schema {grant.schema} (Postgres before 15); "

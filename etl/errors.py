@@ -17,13 +17,18 @@ class DatabaseUnavailable(DatabaseError):
     """The connection to the database was lost: the run stops, a re-run picks up where it ended."""
 
 
-class RunFailed(DatabaseError):
-    """The database stopped taking writes during a run; `summary` (etl.recording.RunSummary) holds
-    what the run had committed, and its status is `failed`."""
+class RunFailed(EtlError):
+    """The run stopped part-way: the database stopped taking writes (a full disk, a lost
+    connection) or the worker processes could not be started. `summary` (etl.recording.RunSummary)
+    holds what the run had committed, and its status is `failed`."""
 
     def __init__(self, message: str, summary: object) -> None:
         super().__init__(message)
         self.summary = summary
+
+
+class WorkersUnavailable(EtlError):
+    """The worker processes could not be started (out of memory or processes, a broken install)."""
 
 
 class RunLocked(EtlError):

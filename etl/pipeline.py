@@ -16,7 +16,7 @@ from typing import Any
 from etl import __version__
 from etl.batches import chunked
 from etl.config import Settings
-from etl.errors import DatabaseError, RunFailed
+from etl.errors import DatabaseError, RunFailed, WorkersUnavailable
 from etl.extract.discover import Found, discover_files, walk_root
 from etl.fsnames import text_path
 from etl.load import Loader, engine_for, upgrade_database
@@ -46,9 +46,9 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
         RunLocked: when another run is loading the same input into the database (unless
             `settings.wait`, which waits for it instead).
         KeyboardInterrupt: on a second Ctrl-C, after marking the run `interrupted`.
-        RunFailed: when the database stops taking writes during the run (a full disk, a lost
-            connection); it carries the summary of what was committed, and the run is marked
-            `failed` if the database can still be written.
+        RunFailed: when the run stops part-way: the database stops taking writes (a full disk, a
+            lost connection) or no worker process can be started; it carries the summary of what
+            was committed, and the run is marked `failed` if the database can still be written.
         DatabaseError: when the database fails before the run starts.
         ConfigError: when the schema has drifted in a way etl cannot repair.
     """
@@ -68,9 +68,9 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
                 with _StopOnInterrupt() as stop:
                     _load_files(settings, loader, recorder, stop)
             except KeyboardInterrupt:
-                loader.finish_run("interrupted", summary.counts())
+                loader.finish_run("interrupted", None)  # the counts its last write stored stand
                 raise
-            except DatabaseError as exc:
+            except (DatabaseError, WorkersUnavailable) as exc:
                 summary.failed = True
                 summary.elapsed_s = time.monotonic() - started
                 loader.mark_failed(summary.counts())

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from etl.errors import FileError, TransformError
+from etl.errors import FileError, TransformError, WorkersUnavailable
 from etl.records import Failed, Outcome, SourceFile, Unchanged
 
 # files handed out ahead of the writer: bounds the results waiting to be loaded
@@ -186,22 +186,35 @@ class _Pool:
                 return
 
     def _hand_out(self, pending: collections.deque[tuple[int, Job]]) -> None:
+        for worker in self.workers:
+            if not worker.tasks and not worker.process.is_alive():
+                worker.retiring = True  # died while idle: nothing was lost, it is replaced
         while pending and sum(1 for w in self.workers if not w.retiring) < self.size:
             self.workers.append(self._start())
         for worker in sorted(self.workers, key=lambda w: len(w.tasks)):
             while pending and not worker.retiring and len(worker.tasks) < TASKS_IN_FLIGHT:
                 chunk = [pending.popleft() for _ in range(min(FILES_PER_TASK, len(pending)))]
                 task = _Task([job for _, job in chunk], [slot for slot, _ in chunk])
+                try:
+                    worker.connection.send(task.jobs)
+                    worker.tasks_given += 1
+                    if worker.tasks_given >= TASKS_PER_WORKER:
+                        worker.retiring = True
+                        worker.connection.send(None)  # finish what it has, then exit
+                except OSError:  # it has just died: what it held is found by _collect
+                    pending.extendleft(reversed(chunk))
+                    worker.retiring = True
+                    break
                 if not worker.tasks:
                     worker.last_heard = time.monotonic()
                 worker.tasks.append(task)
-                worker.connection.send(task.jobs)
-                worker.tasks_given += 1
-                if worker.tasks_given >= TASKS_PER_WORKER:
-                    worker.retiring = True
-                    worker.connection.send(None)  # finish what it has, then exit
 
     def _collect(self, results: dict[int, Outcome], pending: collections.deque[tuple[int, Job]]) -> None:
+        for worker in [w for w in self.workers if w.retiring and not w.tasks]:
+            worker.process.join(0)  # it exits once its last task is answered; if not yet, next time
+            if worker.process.exitcode is not None:
+                worker.connection.close()
+                self.workers.remove(worker)
         busy = [w for w in self.workers if w.tasks]
         if not busy:
             return
@@ -221,10 +234,6 @@ class _Pool:
                 worker.process.join()
                 why = f"gave up after {UNRESPONSIVE_AFTER_S:.0f} s on this file: the worker stopped answering"
                 self._lost(worker, results, pending, why)
-        for worker in [w for w in self.workers if w.retiring and not w.tasks]:
-            worker.process.join()
-            worker.connection.close()
-            self.workers.remove(worker)
 
     def _answer(self, worker: _Worker, outcome: Outcome, results: dict[int, Outcome]) -> None:
         task = worker.tasks[0]
@@ -256,9 +265,14 @@ class _Pool:
     def _start(self) -> _Worker:
         ours, theirs = self.context.Pipe(duplex=True)
         process = self.context.Process(target=_serve, args=(theirs,), daemon=True)
-        with _main_module_hidden():
-            process.start()
-        theirs.close()
+        try:
+            with _main_module_hidden():
+                process.start()
+        except (OSError, EOFError) as exc:  # the fork server could not start or fork
+            ours.close()
+            raise WorkersUnavailable(f"cannot start a worker process: {exc or type(exc).__name__}") from None
+        finally:
+            theirs.close()
         return _Worker(process, ours)
 
 

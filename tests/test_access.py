@@ -73,3 +73,35 @@ def test_granting_again_updates_the_role(db: Database, role: str) -> None:
     assert f"Role {role} updated: it can read 22 tables and views" in again.stdout
     assert "s3cret-pw" not in again.output
     assert db.scalar("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r", r=role) is True
+
+
+def test_readonly_role_cannot_block_a_run_or_create_anything(db: Database, role: str) -> None:
+    import psycopg
+
+    db.load(SEEDS)
+    db.run("db", "grant-readonly", role)
+    conninfo = make_url(_as(db, role)).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as reader:
+        # it can read the run ledger, so it knows every input a run locks, and the catalogue names
+        # the lock tables; but their schema is closed to it
+        assert reader.execute("SELECT paths FROM etl_runs").fetchone() == ([str(SEEDS)],)
+        [(lock,)] = reader.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = 'etl_locks'::regnamespace"
+        ).fetchall()
+        reader.execute("SET default_transaction_read_only = off")  # allowed: it has nothing to write with
+        for statement in (
+            f'LOCK TABLE etl_locks."{lock}" IN ACCESS SHARE MODE',
+            "CREATE TEMPORARY TABLE intruder (x integer)",
+            "SELECT 1 FROM etl_runs FOR UPDATE",
+            "CREATE TABLE intruder (x integer)",
+        ):
+            with pytest.raises(psycopg.Error) as denied, reader.transaction():
+                reader.execute(statement)
+            assert denied.value.sqlstate == "42501", statement  # insufficient_privilege
+    # a session of its own holds what it can on every table, and a range of advisory lock keys,
+    # in an open transaction: the next run neither waits nor stops
+    with psycopg.connect(conninfo) as holder:
+        for table in ("articles", "etl_runs", "alembic_version", "article_search"):
+            holder.execute(f"SELECT count(*) FROM {table}")
+        holder.execute("SELECT pg_advisory_lock(k) FROM generate_series(-5, 5) AS k")
+        assert db.run("run", str(SEEDS), "--full").exit_code == 0

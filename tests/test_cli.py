@@ -80,6 +80,20 @@ def test_password_never_printed_or_stored(db_url: str) -> None:
     assert SECRET not in str(db.rows("SELECT * FROM etl_runs"))
 
 
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+@pytest.mark.parametrize("parameter", ["password", "sslpassword"])
+def test_a_password_in_the_query_is_never_printed_returned_or_stored(db_url: str, parameter: str) -> None:
+    with_secret = (
+        make_url(db_url).update_query_dict({parameter: SECRET}).render_as_string(hide_password=False)
+    )
+    for args in (["run", str(SEEDS)], ["run", str(SEEDS), "--json"], ["db", "current"], ["runs"]):
+        result = CliRunner().invoke(cli, [*args, "--db", with_secret])
+        assert result.exit_code == 0, result.output
+        assert SECRET not in result.output
+    assert f"{parameter}=***" in CliRunner().invoke(cli, ["db", "current", "--db", with_secret]).output
+    assert SECRET not in str(Database(db_url).rows("SELECT * FROM etl_runs"))
+
+
 def test_unreachable_database_is_one_clear_line() -> None:
     bad = f"postgresql+psycopg://postgres:{SECRET}@127.0.0.1:1/none"
     result = CliRunner().invoke(cli, ["run", str(SEEDS), "--db", bad])
@@ -98,13 +112,38 @@ def test_unreachable_database_is_one_clear_line() -> None:
         ),
         (["run", "--db", "not a url"], "Error: cannot parse database URL (from --db)"),
         (["run", "--timezone", "Mars/Olympus"], "Error: unknown time zone 'Mars/Olympus'"),
+        (
+            ["run", "--timezone", "A" * 5000],
+            "Error: unknown time zone 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA…'",
+        ),
+        (["run", "--timezone", "../../../etc/passwd"], "Error: unknown time zone '../../../etc/passwd'"),
+        (["run", "--workers", "100000"], "Error: workers must be between 1 and"),
+        (["run", "--workers", "0"], "Error: workers must be between 1 and"),
+        (["run", "--max-file-size", "lots"], "Error: not a size: 'lots'; write e.g. 64M, 1G or 500000"),
+        (["run", "--db", "sqlite:////no/such/folder/etl.db"], "Error: the database's folder does not exist"),
         (["run", "no/such/dir"], "does not exist"),
     ],
 )
 def test_bad_options_fail_with_a_message(args: list[str], message: str) -> None:
-    result = CliRunner().invoke(cli, args)
+    result = CliRunner().invoke(cli, [args[0], str(SEEDS), *args[1:]] if args[1] != "no/such/dir" else args)
     assert result.exit_code in (1, 2)
     assert message in result.output
+    assert "Traceback" not in result.output and result.output.count("Error:") == 1
+
+
+def test_names_from_files_reach_the_terminal_escaped_and_csv_as_text(db: Database, tmp_path: Path) -> None:
+    for name in ("=HYPERLINK(1).md", "esc-\x1b]0;owned\x07.md", "-2+3.md"):
+        (tmp_path / name).write_bytes(b"\x00binary\x00" * 10)
+    db.load(tmp_path, expect_exit=1)
+    table = db.run("errors").output
+    assert "\x1b" not in table and "\x07" not in table
+    assert "esc-\\x1b]0;owned\\x07.md" in table
+    csv_rows = db.run("errors", "--format", "csv").stdout.splitlines()
+    assert [row.split(",")[1] for row in csv_rows[1:]] == [
+        "'-2+3.md",
+        "'=HYPERLINK(1).md",
+        "esc-\\x1b]0;owned\\x07.md",
+    ]
 
 
 def test_db_upgrade_and_current(db: Database) -> None:

@@ -53,6 +53,14 @@ def test_kill_at_ten_points_then_rerun_equals_a_clean_load(
         db = Database(url)
         db.load(inputs)
         assert natural_dump(db) == expected
+        # every run's row counts what it committed: each article was inserted by exactly one run,
+        # and every run's counts add up
+        assert db.scalar("SELECT sum(articles_inserted) FROM etl_runs") == FILES
+        for seen, *counts in db.rows(
+            "SELECT files_seen, articles_inserted, articles_updated, articles_unchanged, files_failed,"
+            " files_skipped FROM etl_runs"
+        ):
+            assert seen == sum(counts)
         statuses = [s for (s,) in db.rows("SELECT status FROM etl_runs ORDER BY id")]
         assert statuses[-1] == "succeeded"
         assert "running" not in statuses  # every killed run was found dead and marked

@@ -51,3 +51,31 @@ def test_ctrl_c_stops_after_the_batch_and_marks_the_run(db: Database, tmp_path: 
     rerun = db.load(inputs)
     assert "  files seen              3000" in rerun.output
     assert db.scalar("SELECT count(*) FROM articles") == FILES
+
+
+def test_a_second_ctrl_c_stops_at_once_and_the_ledger_adds_up(db: Database, tmp_path: Path) -> None:
+    inputs = _many_files(tmp_path / "in")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "run", str(inputs), "--db", db.url, "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    while "Migrations applied" not in process.stdout.readline():
+        pass
+    time.sleep(2)
+    os.killpg(process.pid, signal.SIGINT)
+    time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    (status, seen, inserted, failed, skipped) = db.rows(
+        "SELECT status, files_seen, articles_inserted, files_failed, files_skipped FROM etl_runs"
+    )[0]
+    assert status == "interrupted"
+    assert seen == inserted + failed + skipped
+    assert db.scalar("SELECT count(*) FROM articles") == inserted

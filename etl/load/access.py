@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from etl.errors import ConfigError
 from etl.load.sql import sql_literal
@@ -20,6 +21,7 @@ class ReadOnlyGrant:
     relations: int
     password_set: bool
     can_create: bool  # the schema lets everyone create (Postgres before 15): read-only only by default
+    can_create_temporary: bool  # PUBLIC's TEMPORARY on the database could not be revoked
 
 
 def grant_readonly(engine: Engine, role: str, password: str | None) -> ReadOnlyGrant:
@@ -55,13 +57,14 @@ def _grant(connection: Connection, role: str, password: str | None) -> ReadOnlyG
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA {ident(schema)} GRANT SELECT ON TABLES TO {ident(role)}",
     ):
         connection.exec_driver_sql(statement)
-    relations, can_create = connection.execute(
+    _revoke_temporary(connection, ident(database), ident(owner))
+    relations, can_create, can_create_temporary = connection.execute(
         text(
             "SELECT (SELECT count(*) FROM pg_class WHERE relnamespace = :s ::regnamespace"
             " AND relkind IN ('r', 'v', 'm', 'p') AND has_table_privilege(:r, oid, 'SELECT')),"
-            " has_schema_privilege(:r, :s, 'CREATE')"
+            " has_schema_privilege(:r, :s, 'CREATE'), has_database_privilege(:r, :d, 'TEMPORARY')"
         ),
-        {"r": role, "s": schema},
+        {"r": role, "s": schema, "d": database},
     ).one()
     return ReadOnlyGrant(
         role=role,
@@ -72,4 +75,19 @@ def _grant(connection: Connection, role: str, password: str | None) -> ReadOnlyG
         relations=int(relations),
         password_set=password is not None,
         can_create=bool(can_create),
+        can_create_temporary=bool(can_create_temporary),
     )
+
+
+def _revoke_temporary(connection: Connection, database: str, loader: str) -> None:
+    """Every role may create temporary tables by default (PUBLIC holds TEMPORARY), read-only or
+    not: revoked, and granted back to the loader, which stages search rows in one. Only the
+    database's owner may do this; for anyone else it is left, and reported."""
+    connection.exec_driver_sql("SAVEPOINT etl_temporary")
+    try:
+        connection.exec_driver_sql(f"REVOKE TEMPORARY ON DATABASE {database} FROM PUBLIC")
+        connection.exec_driver_sql(f"GRANT TEMPORARY ON DATABASE {database} TO {loader}")
+    except DBAPIError:
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT etl_temporary")
+    else:
+        connection.exec_driver_sql("RELEASE SAVEPOINT etl_temporary")

@@ -139,7 +139,9 @@ class Loader:
             return retired
 
     @_database_errors
-    def finish_run(self, status: str, counts: Counts) -> None:
+    def finish_run(self, status: str, counts: Counts | None) -> None:
+        """Mark the run ended; `counts` None keeps what its last write stored (after an interrupt
+        that may have come between a commit and the summary hearing of it)."""
         with self.engine.begin() as connection:
             runs.finish_run(connection, self._current_run(), status, counts)
 

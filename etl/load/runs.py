@@ -62,8 +62,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def finish_run(connection: Connection, run_id: int, status: str, counts: Mapping[str, int]) -> None:
-    values = {name: counts[name] for name in COUNTERS}
+def finish_run(connection: Connection, run_id: int, status: str, counts: Mapping[str, int] | None) -> None:
+    """The run's end; without `counts`, those its last write stored stand (an interrupted run)."""
+    values = {name: counts[name] for name in COUNTERS} if counts is not None else {}
     connection.execute(
         update(etl_runs).where(etl_runs.c.id == run_id).values(**values, status=status, finished_at=now_utc())
     )

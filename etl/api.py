@@ -75,6 +75,7 @@ def run(
     shards: int | None = None,
     wait: bool = False,
     max_file_size: int | str | None = None,
+    source: str | None = None,
     reporter: Reporter | None = None,
 ) -> RunSummary:
     """Load the article files under `paths`, migrating the database first.
@@ -90,6 +91,9 @@ def run(
         wait: wait for another run loading the same input instead of raising RunLocked.
         max_file_size: bytes, or "64M", "1G": larger files are refused unread (default
             $ETL_MAX_FILE_SIZE, else 64 MiB).
+        source: the name of the source the paths load into (default: the known source whose
+            folder holds them, else a new one named after the folder); a known name on a new
+            folder moves that source there.
         reporter: told of progress (see etl.recording.Reporter); silent by default.
 
     Returns:
@@ -112,6 +116,7 @@ def run(
         shards=shards,
         wait=wait,
         max_file_size=max_file_size,
+        source=source,
     )
     return pipeline.run(settings, reporter)
 

@@ -84,6 +84,12 @@ def cli() -> None:
     metavar="N",
     help="Processes for reading and parsing (default: $ETL_WORKERS, else one per CPU).",
 )
+@click.option(
+    "--source",
+    metavar="NAME",
+    help="Load into the source NAME (default: the source whose folder holds PATHS, else a new one named "
+    "after the folder). A known NAME with a new folder moves the source there, keeping its articles.",
+)
 @click.option("--full", is_flag=True, help="Re-process every file, even unchanged ones.")
 @click.option(
     "--max-file-size",
@@ -121,6 +127,7 @@ def run(
     db: str | None,
     timezone: str | None,
     workers: int | None,
+    source: str | None,
     full: bool,
     max_file_size: str | None,
     shard: str | None,
@@ -155,6 +162,7 @@ def run(
             workers=workers,
             full=full,
             max_file_size=max_file_size,
+            source=source,
             shard=shard,
             shards=shards,
             wait=wait,
@@ -209,7 +217,7 @@ class _CliReporter:
             self.bar = click.progressbar(length=total, label="Loading", file=self.stream).__enter__()
 
     def waiting(self) -> None:
-        click.echo("Another run is loading the same input into this database: waiting for it.", err=True)
+        click.echo("Another run is loading the same source into this database: waiting for it.", err=True)
 
     def migrated(self, result: MigrationResult) -> None:
         self.say(result.describe())

@@ -15,7 +15,6 @@ from sqlalchemy.exc import ArgumentError
 
 from etl.errors import ConfigError
 from etl.extract.discover import DEFAULT_MAX_FILE_SIZE
-from etl.fsnames import text_path
 from etl.shards import Shard, resolve_shard
 
 DEFAULT_DATABASE_URL = "sqlite:///etl.db"
@@ -30,6 +29,7 @@ MAX_FILE_SIZE_ENV = "ETL_MAX_FILE_SIZE"
 MAX_WORKERS_PER_CPU = 4
 # IANA zone names are at most ~30 characters; anything much longer is not one
 MAX_ZONE_NAME = 64
+MAX_SOURCE_NAME = 100
 # query parameters of a database URL whose values are never shown: libpq's password and
 # sslpassword, and anything else that looks like a credential
 _SECRET_PARAMETER = re.compile(r"pass|secret|token|key|cred|auth", re.IGNORECASE)
@@ -47,15 +47,11 @@ class Settings:
     shard: Shard | None = None
     wait: bool = False  # for another run loading the same input, instead of stopping
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are refused before they are read
+    source: str | None = None  # --source: the name of the source the paths load into
 
     @property
     def safe_database_url(self) -> str:
         return redact_url(self.database_url)
-
-    @property
-    def input_key(self) -> str:
-        """The input as one string, the same however the paths were written: what a run locks."""
-        return "\n".join(sorted(text_path(p.resolve()) for p in self.paths))
 
 
 def redact_url(url: URL) -> str:
@@ -117,6 +113,7 @@ def build_settings(
     shards: int | None = None,
     wait: bool = False,
     max_file_size: int | str | None = None,
+    source: str | None = None,
 ) -> Settings:
     if isinstance(paths, str | Path):
         paths = [paths]  # one path given bare: never split a string into characters
@@ -134,7 +131,21 @@ def build_settings(
         shard=resolve_shard(shard, shards),
         wait=wait,
         max_file_size=resolve_max_file_size(max_file_size),
+        source=resolve_source_name(source),
     )
+
+
+def resolve_source_name(flag: str | None) -> str | None:
+    """A source name as given, if it is one a person can read and type."""
+    if flag is None:
+        return None
+    name = flag.strip()
+    if not name or len(name) > MAX_SOURCE_NAME or not name.isprintable() or "/" in name:
+        raise ConfigError(
+            f"not a usable source name: {_shown(flag)} "
+            f"(printable, at most {MAX_SOURCE_NAME} characters, no '/')"
+        )
+    return name
 
 
 def resolve_max_file_size(flag: int | str | None) -> int:

@@ -21,6 +21,7 @@ from etl.extract.discover import Found, discover_files, walk_root
 from etl.fsnames import text_path
 from etl.load import Loader, engine_for, upgrade_database
 from etl.load.locks import hold_run_locks, run_locks
+from etl.load.sources import SourcePlan
 from etl.recording import Reporter, RunRecorder, RunSummary, SilentReporter
 from etl.records import KnownFile, Outcome, SourceFile, Unchanged
 from etl.workers import Job, process_files
@@ -57,16 +58,17 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     reporter.started(settings)
     with engine_for(settings.database_url) as engine:
         reporter.migrated(upgrade_database(engine))
-        locks = run_locks(settings.input_key, settings.shard)
+        loader = Loader(engine, __version__)
+        plan = loader.plan_sources([str(p) for p in settings.paths], settings.source)
+        locks = run_locks([s.name for s in plan.sources], settings.shard)
         with hold_run_locks(engine, locks, settings.wait, reporter.waiting):
-            loader = Loader(engine, __version__)
             paths = [text_path(p) for p in settings.paths]
             shard = f"{settings.shard[0]}/{settings.shard[1]}" if settings.shard else None
             summary = RunSummary(loader.start_run(paths, shard), settings.safe_database_url, paths, shard)
             recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
             try:
                 with _StopOnInterrupt() as stop:
-                    _load_files(settings, loader, recorder, stop)
+                    _load_files(settings, loader, plan, recorder, stop)
             except KeyboardInterrupt:
                 loader.finish_run("interrupted", None)  # the counts its last write stored stand
                 raise
@@ -80,9 +82,10 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     return summary
 
 
-def _load_files(settings: Settings, loader: Loader, recorder: RunRecorder, stop: _StopOnInterrupt) -> None:
-    walks = [walk_root(p) for p in settings.paths]
-    found = discover_files(walks, settings.shard, settings.max_file_size)
+def _load_files(
+    settings: Settings, loader: Loader, plan: SourcePlan, recorder: RunRecorder, stop: _StopOnInterrupt
+) -> None:
+    found = discover_files(plan.walks, settings.shard, settings.max_file_size, plan.nested)
     lookup = (lambda _paths: {}) if settings.full else loader.known_articles
     planned = plan_files(found, lookup, settings.timezone, settings.max_file_size)
     for outcome in process_files(planned, settings.workers, lambda: stop.requested):
@@ -94,12 +97,12 @@ def _load_files(settings: Settings, loader: Loader, recorder: RunRecorder, stop:
     if settings.shard:
         return  # a shard sees only its own files: it cannot tell which of the others are gone
     # only a walk that finished knows what is gone; single-file arguments retire nothing
-    recorder.retire_missing(sorted({w.root for w in walks if w.path == w.root}))
+    recorder.retire_missing(plan.retire)
 
 
 def plan_files(
     found: Iterable[Found],
-    lookup: Callable[[list[str]], dict[str, KnownFile]],
+    lookup: Callable[[list[tuple[int, str]]], dict[tuple[int, str], KnownFile]],
     timezone: str,
     max_file_size: int,
 ) -> Iterator[Job | Outcome]:
@@ -111,12 +114,12 @@ def plan_files(
     """
     for window in chunked(found, KNOWN_WINDOW):
         files = [f for f in window if isinstance(f, SourceFile)]
-        known = lookup([f.source_path for f in files]) if files else {}
+        known = lookup([(f.source_id, f.source_path) for f in files]) if files else {}
         for source in window:
             if not isinstance(source, SourceFile):
                 yield source
                 continue
-            entry = known.get(source.source_path)
+            entry = known.get((source.source_id, source.source_path))
             if entry is None or entry.extractor_version != __version__:
                 yield Job(source, None, timezone, max_file_size)
             elif (entry.size, entry.mtime_ns) == (source.size, source.mtime_ns):

@@ -115,14 +115,14 @@ class RunRecorder:
         self.summary = summary
         self.reporter = reporter
         self.batch_size = batch_size
-        self.seen: dict[str, set[str]] = {}  # root -> source paths found under it
-        self.unlisted: dict[str, list[str]] = {}  # root -> folders (prefixes) the walk could not list
+        self.seen: dict[int, set[str]] = {}  # source -> paths found in it
+        self.unlisted: dict[int, list[str]] = {}  # source -> folders (prefixes) the walk could not list
         self._batch: list[Article] = []
         self._moved: list[SourceFile] = []  # unchanged files whose size or mtime changed
 
     def record(self, outcome: Outcome) -> None:
         source = outcome.source
-        self.seen.setdefault(source.root, set()).add(source.source_path)
+        self.seen.setdefault(source.source_id, set()).add(source.source_path)
         if isinstance(outcome, Article):
             self._batch.append(outcome)
             if len(self._batch) >= self.batch_size:
@@ -144,7 +144,7 @@ class RunRecorder:
         else:
             if outcome.whole_folder:
                 folder = "" if source.source_path == "./" else source.source_path
-                self.unlisted.setdefault(source.root, []).append(folder)
+                self.unlisted.setdefault(source.source_id, []).append(folder)
             self._fail(outcome)
         self.reporter.advanced(1)
 
@@ -170,15 +170,19 @@ class RunRecorder:
         self.loader.refresh_stats(self._moved)
         self._moved.clear()
 
-    def retire_missing(self, roots: list[str]) -> None:
-        """Soft-delete what was loaded from these roots and not seen in this run, but for what lies
-        in folders the walk could not list."""
-        for root in roots:
-            kept = tuple(self.unlisted.get(root, ()))
-            if "" in kept:
-                continue  # the root itself could not be listed
+    def retire_missing(self, folders: list[tuple[int, str]]) -> None:
+        """Soft-delete what was loaded from these (source, folder prefix) and not seen in this run,
+        but for what lies in folders the walk could not list."""
+        for source_id, prefix in folders:
+            kept = tuple(self.unlisted.get(source_id, ()))
+            if any(prefix.startswith(k) for k in kept):
+                continue  # the folder itself could not be listed
             retired = self.loader.retire_missing(
-                root, self.seen.get(root, set()), kept, lambda n: self._after(articles_deleted=n)
+                source_id,
+                prefix,
+                self.seen.get(source_id, set()),
+                kept,
+                lambda n: self._after(articles_deleted=n),
             )
             self.summary.articles_deleted += retired
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from etl.errors import FileError
+
+if TYPE_CHECKING:
+    from etl.transform.fingerprint import Fingerprint
 
 BodyFormat = Literal["html", "markdown", "mixed", "empty"]
 DatePrecision = Literal["second", "minute", "hour", "day", "month", "year"]
@@ -29,6 +32,7 @@ class SourceFile:
     mtime_ns: int
     device: int = 0  # with inode, the file the walk vetted: the reader opens that file or none
     inode: int = 0
+    source_id: int = 0  # the loader's number for the source `root` is the root of
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class Article:
     source_encoding: str
     language: str | None  # ISO 639-1, e.g. zh, en, ja
     script: str | None  # zh-Hans or zh-Hant for Chinese, else None
+    feed: str | None  # the category path or folder it came from; None: the loader uses the source's name
+    fingerprint: Fingerprint
     warnings: tuple[FileWarning, ...] = ()
 
     @property

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from conftest import REPO, SEEDS, Database, postgres_required
 
+from etl.schema.views import VIEWS
+
 STARTUP_S = 60
 
 
@@ -77,8 +79,5 @@ def test_datasette_serves_v_articles_as_json(datasette: str) -> None:
 def test_datasette_shows_the_descriptions(datasette: str) -> None:
     metadata = _get(f"{datasette}/-/metadata.json")
     tables = metadata["databases"]["etl"]["tables"]
-    assert (
-        tables["v_articles"]["description"]
-        == "One row per live (not deleted) article, flattened for BI tools."
-    )
+    assert tables["v_articles"]["description"] == VIEWS[0].description
     assert tables["articles"]["columns"]["canonical_url"].startswith("URL of the original article")

@@ -7,7 +7,9 @@ from conftest import SEEDS, Database
 
 from etl.load import SCHEMA_HEAD
 
-RECREATED = "recreated the views v_articles, v_article_links, v_daily_articles, v_domain_stats"
+RECREATED = (
+    "recreated the views v_articles, v_article_links, v_daily_articles, v_domain_stats, v_article_versions"
+)
 
 
 def _drop_views(db: Database) -> None:

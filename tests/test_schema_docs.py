@@ -38,8 +38,8 @@ def test_schema_md_covers_every_table_view_and_the_er_diagram() -> None:
         assert f"### `{view.name}`" in schema
     assert "articles ||--o{ article_links : article_id" in schema
     assert (
-        "| `source_path` | text | text | no | unique "
-        "| File path relative to the input root, '/'-separated; the natural key. |"
+        "| `source_path` | text | text | no | unique (source_id, source_path) "
+        "| File path relative to the source's root, '/'-separated; with source_id, the natural key. |"
     ) in schema
 
 
@@ -47,7 +47,7 @@ def test_datasette_metadata_describes_tables_views_and_columns() -> None:
     tables = json.loads(rendered_files()["datasette-metadata.json"])["databases"]["etl"]["tables"]
     assert tables["articles"]["columns"]["published_at"] == "Publication instant in UTC."
     assert tables["v_articles"]["columns"]["category_2"] == (
-        "Second level of category_path (the feed), e.g. 观察者网."
+        "Second level of category_path, e.g. 观察者网 (see feed)."
     )
     assert tables["article_search"] == {"hidden": True}
 

@@ -56,12 +56,12 @@ def test_v_articles_on_the_seeds(db: Database) -> None:
 
 def test_daily_domain_and_link_views(db: Database) -> None:
     db.load(SEEDS)
-    daily = [(_day(d), c, n) for d, c, n in db.rows("SELECT * FROM v_daily_articles ORDER BY 1")]
+    daily = [(_day(d), c, n, f) for d, c, n, f in db.rows("SELECT * FROM v_daily_articles ORDER BY 1")]
     assert daily == [
-        ("2021-12-31", None, 1),
-        ("2022-01-23", "观察者网", 1),
-        ("2022-02-21", "观察者网", 1),
-        ("2022-03-02", "观察者网", 1),
+        ("2021-12-31", None, 1, "seeds"),
+        ("2022-01-23", "观察者网", 1, "新媒体/观察者网/首页"),
+        ("2022-02-21", "观察者网", 1, "新媒体/观察者网/头条"),
+        ("2022-03-02", "观察者网", 1, "新媒体/观察者网/头条"),
     ]
     assert db.rows("SELECT * FROM v_domain_stats WHERE registered_domain IN ('guancha.cn', 'gnews.org')"
                    " ORDER BY 1") == [("gnews.org", 3, 1, 3), ("guancha.cn", 5, 3, 5)]  # fmt: skip
@@ -103,7 +103,7 @@ def test_postgres_describes_every_table_view_and_column(db: Database) -> None:
     assert missing == []
     described = {(t, c): d for t, c, d in db.rows(COLUMN_DESCRIPTIONS)}
     assert (
-        described[("v_articles", "category_2")] == "Second level of category_path (the feed), e.g. 观察者网."
+        described[("v_articles", "category_2")] == "Second level of category_path, e.g. 观察者网 (see feed)."
     )
     assert db.scalar("SELECT obj_description('v_articles'::regclass)") == VIEWS[0].description
     tables = db.rows(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
@@ -32,6 +32,7 @@ class WalkRoot:
     path: str  # absolute, resolved
     root: str  # absolute, resolved folder; `path` is `root` or lies inside it
     prefix: str = ""  # `path` relative to `root` as text, ending in '/', or '' when it is the root
+    source_id: int = 0  # the loader's number for the source `root` is the root of
 
 
 def walk_root(path: str | os.PathLike[str]) -> WalkRoot:
@@ -53,18 +54,23 @@ def discover_files(
     roots: Iterable[WalkRoot | str | os.PathLike[str]],
     shard: Shard | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    nested: Mapping[str, WalkRoot] | None = None,
 ) -> Iterator[Found]:
     """Every article file under each root as a SourceFile, and every entry that cannot be one as
-    Skipped or Failed. Hidden folders (`.git`) are not entered; folder symlinks are not followed."""
+    Skipped or Failed. Hidden folders (`.git`) are not entered; folder symlinks are not followed.
+
+    `nested` maps folders (real paths) that are roots of their own to their WalkRoot: the files
+    under them are found relative to that root instead.
+    """
     for root in roots:
         walk = root if isinstance(root, WalkRoot) else walk_root(root)
-        for found in _walk(walk, max_file_size):
+        for found in _walk(walk, max_file_size, nested or {}):
             if isinstance(found, SourceFile) and not in_shard(found.source_path, shard):
                 continue
             yield found
 
 
-def _walk(walk: WalkRoot, max_file_size: int) -> Iterator[Found]:
+def _walk(walk: WalkRoot, max_file_size: int, nested: Mapping[str, WalkRoot]) -> Iterator[Found]:
     try:
         stat = os.stat(walk.path)
     except OSError as exc:
@@ -72,60 +78,62 @@ def _walk(walk: WalkRoot, max_file_size: int) -> Iterator[Found]:
         return
     if not S_ISDIR(stat.st_mode):
         name = walk.prefix + text_name(os.path.basename(walk.path))
-        yield _as_file(walk.root, walk.path, name, stat, max_file_size)
+        yield _as_file(walk, walk.path, name, stat, max_file_size)
         return
     # depth first, each folder's files by name before its sub-folders by name, with a stack of our own
-    folders = [(walk.path, walk.prefix)]
+    folders = [(walk.path, walk.prefix, walk)]
     while folders:
-        folder, prefix = folders.pop()
+        folder, prefix, within = folders.pop()
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
-            yield _folder_failed(walk, folder, prefix or "./", exc)
+            yield _folder_failed(within, folder, prefix or "./", exc)
             continue
         subfolders = []
         for entry in entries:
             name = prefix + text_name(entry.name)
             if entry.is_symlink():
-                found = _symlink(walk.root, entry, name, max_file_size)
+                found = _symlink(within, entry, name, max_file_size)
                 if found is not None:
                     yield found
             elif entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith("."):
-                    subfolders.append((entry.path, name + "/"))
+                if entry.path in nested:  # the root of another source: its files are its own
+                    subfolders.append((entry.path, "", nested[entry.path]))
+                elif not entry.name.startswith("."):
+                    subfolders.append((entry.path, name + "/", within))
             elif _suffix(entry.name) in ARTICLE_SUFFIXES:
                 try:
-                    yield _as_file(
-                        walk.root, entry.path, name, entry.stat(follow_symlinks=False), max_file_size
-                    )
+                    stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue  # gone since the folder was listed
+                yield _as_file(within, entry.path, name, stat, max_file_size)
         folders.extend(reversed(subfolders))
 
 
-def _symlink(root: str, entry: os.DirEntry[str], name: str, max_file_size: int) -> Found | None:
-    """A symlink's target, when it is a regular file inside `root`; otherwise why it is not read."""
+def _symlink(walk: WalkRoot, entry: os.DirEntry[str], name: str, max_file_size: int) -> Found | None:
+    """A symlink's target, when it is a regular file inside the walk's root; otherwise why it is
+    not read."""
     article = _suffix(entry.name) in ARTICLE_SUFFIXES
+    root = walk.root
     try:
         target = os.path.realpath(entry.path, strict=True)
         stat = os.stat(target)
     except (OSError, RuntimeError):
-        return (
-            _skipped(root, entry, name, "a dangling symlink or a symlink loop: not followed")
-            if article
-            else None
-        )
+        reason = "a dangling symlink or a symlink loop: not followed"
+        return _skipped(walk, entry, name, reason) if article else None
     if target != root and not target.startswith(root.rstrip("/") + "/"):
         kind = "folder" if S_ISDIR(stat.st_mode) else "file"
-        return _skipped(root, entry, name, f"a symlink to a {kind} outside the input: not followed")
+        return _skipped(walk, entry, name, f"a symlink to a {kind} outside the input: not followed")
     if S_ISDIR(stat.st_mode) or not article:
         return None  # a folder inside the input is walked under its own name
-    return _as_file(root, target, name, stat, max_file_size)
+    return _as_file(walk, target, name, stat, max_file_size)
 
 
-def _as_file(root: str, path: str, name: str, stat: os.stat_result, max_file_size: int) -> Found:
-    source = SourceFile(root, path, name, stat.st_size, stat.st_mtime_ns, stat.st_dev, stat.st_ino)
+def _as_file(walk: WalkRoot, path: str, name: str, stat: os.stat_result, max_file_size: int) -> Found:
+    source = SourceFile(
+        walk.root, path, name, stat.st_size, stat.st_mtime_ns, stat.st_dev, stat.st_ino, walk.source_id
+    )
     if not S_ISREG(stat.st_mode):
         return Skipped(source, f"not a regular file ({_kind(stat.st_mode)}): not read")
     if stat.st_size > max_file_size:
@@ -137,17 +145,17 @@ def _as_file(root: str, path: str, name: str, stat: os.stat_result, max_file_siz
     return source
 
 
-def _skipped(root: str, entry: os.DirEntry[str], name: str, reason: str) -> Skipped:
+def _skipped(walk: WalkRoot, entry: os.DirEntry[str], name: str, reason: str) -> Skipped:
     try:
         stat = entry.stat(follow_symlinks=False)
         size, mtime = stat.st_size, stat.st_mtime_ns
     except OSError:
         size, mtime = 0, 0
-    return Skipped(SourceFile(root, entry.path, name, size, mtime), reason)
+    return Skipped(SourceFile(walk.root, entry.path, name, size, mtime, source_id=walk.source_id), reason)
 
 
 def _folder_failed(walk: WalkRoot, folder: str, name: str, exc: OSError) -> Failed:
-    source = SourceFile(walk.root, folder, name, 0, 0)
+    source = SourceFile(walk.root, folder, name, 0, 0, source_id=walk.source_id)
     reason = exc.strerror or type(exc).__name__
     message = f"cannot list this folder ({reason}): nothing under it was loaded or retired"
     return Failed(source, ExtractError(name, message), whole_folder=True)

@@ -31,6 +31,7 @@ class RunRecord:
     etl_version: str
     host: str | None
     pid: int | None
+    sources: str  # the names of the sources it loaded, one line each
     paths: str  # the input roots as given, one line each
 
 
@@ -47,15 +48,21 @@ class FileProblem:
     created_at: datetime
 
 
-_RUN_COLUMNS = [etl_runs.c[name] for name in RunRecord.__dataclass_fields__ if name != "paths"]
+_RUN_COLUMNS = [
+    etl_runs.c[name] for name in RunRecord.__dataclass_fields__ if name not in ("sources", "paths")
+]
 
 
 def recent_runs(connection: Connection, limit: int) -> list[RunRecord]:
     """The `limit` newest runs, newest first."""
     rows = connection.execute(
-        select(*_RUN_COLUMNS, etl_runs.c.paths).order_by(etl_runs.c.id.desc()).limit(limit)
+        select(*_RUN_COLUMNS, etl_runs.c.sources, etl_runs.c.paths)
+        .order_by(etl_runs.c.id.desc())
+        .limit(limit)
     )
-    return [RunRecord(*row[:-1], paths="\n".join(row[-1] or [])) for row in rows]
+    return [
+        RunRecord(*row[:-2], sources="\n".join(row[-2] or []), paths="\n".join(row[-1] or [])) for row in rows
+    ]
 
 
 def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list[FileProblem]]:

@@ -12,9 +12,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from etl.errors import DatabaseError, DatabaseUnavailable, LoadError
-from etl.load import runs
+from etl.load import runs, sources
 from etl.load.engine import database_message, driver_error, lost_connection, stops_the_run
 from etl.load.lookups import SharedRows
+from etl.load.sources import SourcePlan
 from etl.load.upsert import write_articles
 from etl.records import Article, Failed, KnownFile, Skipped, SourceFile
 
@@ -61,28 +62,48 @@ class Loader:
         self.version = version
         self.shared = SharedRows()
         self.run_id: int | None = None
+        self.plan: SourcePlan | None = None
+        self.source_names: dict[int, str] = {}
+
+    @_database_errors
+    def plan_sources(self, paths: list[str], name: str | None) -> SourcePlan:
+        """Which source each path belongs to (creating or moving sources as needed)."""
+        with self.engine.begin() as connection:
+            self.plan = sources.plan_sources(connection, paths, name, runs.now_utc())
+        self.source_names = self.plan.names()
+        return self.plan
 
     @_database_errors
     def start_run(self, paths: Sequence[str], shard: str | None) -> int:
         """Record a new run, after marking runs killed on this machine as interrupted."""
+        plan = self._current_plan()
         with self.engine.begin() as connection:
             runs.mark_dead_runs(connection)
-            self.run_id = runs.start_run(connection, paths, shard, self.version)
+            self.run_id = runs.start_run(
+                connection, paths, shard, self.version, [s.name for s in plan.sources]
+            )
+            sources.mark_run(connection, plan, self.run_id)
         return self.run_id
 
     @_database_errors
-    def known_articles(self, paths: list[str]) -> dict[str, KnownFile]:
+    def known_articles(self, keys: list[tuple[int, str]]) -> dict[tuple[int, str], KnownFile]:
         with self.engine.connect() as connection:
-            return runs.known_articles(connection, paths)
+            return runs.known_articles(connection, keys)
 
     @_database_errors
     def retire_missing(
-        self, root: str, seen: set[str], kept: tuple[str, ...], counts: Callable[[int], Counts]
+        self,
+        source_id: int,
+        prefix: str,
+        seen: set[str],
+        kept: tuple[str, ...],
+        counts: Callable[[int], Counts],
     ) -> int:
-        """Soft-delete articles whose files are gone from `root`, but for those under the `kept`
-        folder prefixes; child rows are kept. `counts(retired)` gives the run's counts after it."""
+        """Soft-delete articles of the source under `prefix` whose files are gone, but for those
+        under the `kept` folder prefixes; child rows are kept. `counts(retired)` gives the run's
+        counts after it."""
         with self.engine.begin() as connection:
-            retired = runs.retire_missing(connection, root, seen, kept)
+            retired = runs.retire_missing(connection, source_id, prefix, seen, kept)
             runs.store_counts(connection, self._current_run(), counts(retired))
             return retired
 
@@ -155,7 +176,7 @@ class Loader:
             with self.engine.begin() as connection:
                 now = runs.now_utc()
                 inserted, updated = write_articles(
-                    connection, self.shared, batch, self.version, now, self._current_run()
+                    connection, self.shared, batch, self.version, now, self._current_run(), self.source_names
                 )
                 outcome = BatchOutcome(inserted, updated, warned=sum(1 for a in batch if a.warnings))
                 runs.store_counts(connection, self._current_run(), counts(outcome))
@@ -169,6 +190,11 @@ class Loader:
         if self.run_id is None:
             raise RuntimeError("start_run() was not called")
         return self.run_id
+
+    def _current_plan(self) -> SourcePlan:
+        if self.plan is None:
+            raise RuntimeError("plan_sources() was not called")
+        return self.plan
 
 
 def _plus(before: BatchOutcome, single: BatchOutcome) -> BatchOutcome:

@@ -1,6 +1,6 @@
-"""One run at a time per input and database, so a scheduled run never overlaps the previous one.
+"""One run at a time per source and database, so a scheduled run never overlaps the previous one.
 
-A run of the whole input takes its lock exclusively. A shard takes it shared, plus its own shard's
+A run of a whole source takes its lock exclusively. A shard takes it shared, plus its own shard's
 lock exclusively: the shards of one sharded run proceed side by side, the same shard twice does
 not, and neither does a whole-input run while any shard is loading.
 
@@ -41,11 +41,15 @@ LOCK_NOT_AVAILABLE = "55P03"
 WAIT_POLL_S = 1.0
 
 
-def run_locks(input_key: str, shard: Shard | None) -> list[Lock]:
-    """The locks a run of `input_key` (one shard of it, if `shard`) must hold."""
+def run_locks(sources: list[str], shard: Shard | None) -> list[Lock]:
+    """The locks a run of these sources (one shard of them, if `shard`) must hold."""
     if shard is None:
-        return [(input_key, False)]
-    return [(input_key, True), (f"{input_key}\nshard {shard[0]}/{shard[1]}", False)]
+        return [(f"source {name}", False) for name in sources]
+    return [
+        lock
+        for name in sources
+        for lock in ((f"source {name}", True), (f"source {name}\nshard {shard[0]}/{shard[1]}", False))
+    ]
 
 
 @contextmanager
@@ -197,6 +201,6 @@ def _in_memory(engine: Engine) -> bool:
 
 def _locked() -> RunLocked:
     return RunLocked(
-        "another etl run is still loading the same input into this database, so this one did not "
+        "another etl run is still loading the same source into this database, so this one did not "
         "start; run with --wait to wait for it instead"
     )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
-SCHEMA_HEAD = "0011"
+SCHEMA_HEAD = "0012"
 VERSION_TABLE = "alembic_version"
 # a Postgres advisory lock key of its own, "etl-migr" as a number: only for a database without
 # alembic_version yet (once there is one, migrators lock that table, which a reader cannot)
@@ -94,7 +94,7 @@ def upgrade_database(engine: Engine) -> MigrationResult:
     after the other: on Postgres a transaction lock makes the others wait and then find the schema
     at head (SQLite's BEGIN IMMEDIATE does the same).
     """
-    with engine.begin() as connection:
+    with engine.connect() as connection, _foreign_keys_deferred_to_the_end(connection), connection.begin():
         before = _stamped(connection)
         if before != SCHEMA_HEAD and connection.dialect.name == "postgresql":
             _lock_for_migration(connection)
@@ -118,6 +118,7 @@ def upgrade_database(engine: Engine) -> MigrationResult:
                     "Run again when that session has ended"
                 ) from None
         after = _stamped(connection)
+        _check_foreign_keys(connection)
         drift = find_drift(connection)
         problem = drift.problem()
         if problem:
@@ -125,6 +126,31 @@ def upgrade_database(engine: Engine) -> MigrationResult:
         repaired = repair_views(connection, drift.broken_views) if drift.broken_views else ()
         describe_views(connection)
     return MigrationResult(before=before, after=after, repaired=repaired)
+
+
+@contextmanager
+def _foreign_keys_deferred_to_the_end(connection: Connection) -> Iterator[None]:
+    """SQLite: no foreign key enforcement while migrating. Alembic rebuilds a table to change its
+    constraints (copy, drop, rename), and dropping a parent table with enforcement on would first
+    delete every child row by cascade. The pragma works only outside a transaction, hence on the
+    driver's connection before the migration's transaction begins; _check_foreign_keys verifies
+    the result before it commits."""
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite" or raw is None:
+        yield
+        return
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise ConfigError(f"the migration left rows whose references are broken: {broken[:5]}")
 
 
 def _lock_for_migration(connection: Connection) -> None:

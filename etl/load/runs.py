@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from etl.errors import FileError
-from etl.load import search_index
+from etl.load import matching, search_index
 from etl.load.sql import fetch_rows, in_chunks, placeholder
 from etl.records import KnownFile, Skipped, SourceFile
 from etl.schema.tables import articles, etl_runs, load_errors, skipped_files
@@ -27,13 +27,16 @@ COUNTERS = (
 )
 
 
-def start_run(connection: Connection, paths: Sequence[str], shard: str | None, version: str) -> int:
+def start_run(
+    connection: Connection, paths: Sequence[str], shard: str | None, version: str, source_names: Sequence[str]
+) -> int:
     row = {name: 0 for name in COUNTERS}
     row |= {
         "started_at": now_utc(),
         "status": "running",
         "etl_version": version,
         "paths": list(paths),
+        "sources": list(source_names),
         "shard": shard,
         "host": socket.gethostname(),
         "pid": os.getpid(),
@@ -93,39 +96,54 @@ def record_error(connection: Connection, run_id: int, error: FileError) -> None:
 def record_skip(connection: Connection, run_id: int, skipped: Skipped) -> int:
     """Note the skip, and retire an article loaded from this file by an earlier etl; 1 if one was."""
     now = now_utc()
-    path = skipped.source.source_path
+    source = skipped.source
     connection.execute(
         insert(skipped_files),
-        {"run_id": run_id, "source_path": path, "reason": skipped.reason, "created_at": now},
+        {"run_id": run_id, "source_path": source.source_path, "reason": skipped.reason, "created_at": now},
     )
-    live = select(articles.c.id).where(articles.c.source_path == path, articles.c.deleted_at.is_(None))
+    live = select(articles.c.id).where(
+        articles.c.source_id == source.source_id,
+        articles.c.source_path == source.source_path,
+        articles.c.deleted_at.is_(None),
+    )
     return _retire(connection, connection.execute(live).scalars().all(), now)
 
 
-def retire_missing(connection: Connection, root: str, seen: set[str], kept: tuple[str, ...] = ()) -> int:
-    """Soft-delete the live articles of `root` whose files were not seen, but for those under the
-    `kept` folder prefixes (folders the walk could not list); how many.
+def retire_missing(
+    connection: Connection, source_id: int, prefix: str, seen: set[str], kept: tuple[str, ...] = ()
+) -> int:
+    """Soft-delete the live articles of the source under folder `prefix` whose files were not
+    seen, but for those under the `kept` prefixes (folders the walk could not list); how many.
 
-    Every live article of the folder is read, so on the driver's own cursor (sql.fetch_rows).
+    Every live article of the source is read, so on the driver's own cursor (sql.fetch_rows).
     """
+    mark = placeholder(connection)
     rows = fetch_rows(
         connection,
         f"SELECT {articles.c.id.name}, {articles.c.source_path.name} FROM {articles.name}"
-        f" WHERE {articles.c.source_root.name} = {placeholder(connection)}"
-        f" AND {articles.c.deleted_at.name} IS NULL",
-        (root,),
+        f" WHERE {articles.c.source_id.name} = {mark} AND {articles.c.deleted_at.name} IS NULL",
+        (source_id,),
     )
-    gone = [row_id for row_id, path in rows if path not in seen and not path.startswith(kept)]
+    gone = [
+        row_id
+        for row_id, path in rows
+        if path.startswith(prefix) and path not in seen and not (kept and path.startswith(kept))
+    ]
     return _retire(connection, gone, now_utc())
 
 
 def _retire(connection: Connection, article_ids: Sequence[int], now: datetime) -> int:
-    """The one way an article is soft-deleted: deleted_at set, its search entry removed."""
+    """The one way an article is soft-deleted: deleted_at set, its search entry removed, its
+    copies and revisions regrouped without it."""
+    if not article_ids:
+        return 0
+    matching.serialise(connection)
     for chunk in in_chunks(article_ids):
         connection.execute(
             update(articles).where(articles.c.id.in_(chunk)).values(deleted_at=now, updated_at=now)
         )
     search_index.remove_entries(connection, article_ids)
+    matching.regroup(connection, (), article_ids)
     return len(article_ids)
 
 
@@ -138,25 +156,32 @@ _KNOWN_COLUMNS = (
 )
 _KNOWN = (
     f"SELECT {', '.join(c.name for c in _KNOWN_COLUMNS)} FROM {articles.name}"
-    f" WHERE {articles.c.deleted_at.name} IS NULL AND {articles.c.source_path.name} "
+    f" WHERE {articles.c.deleted_at.name} IS NULL AND {articles.c.source_id.name} = {{mark}}"
+    f" AND {articles.c.source_path.name} "
 )
+Key = tuple[int, str]  # (source_id, source_path)
 
 
-def known_articles(connection: Connection, paths: list[str]) -> dict[str, KnownFile]:
-    """What is remembered of the live articles loaded from `paths`, by source_path.
+def known_articles(connection: Connection, keys: list[Key]) -> dict[Key, KnownFile]:
+    """What is remembered of the live articles loaded from these files, by (source, path).
 
     The driver's own SQL (columns named from the table): this runs for every file of a re-run,
     and building and binding a Core select was 40 % of an unchanged 20,000-file lookup.
     """
-    found: dict[str, KnownFile] = {}
+    found: dict[Key, KnownFile] = {}
     postgres = connection.dialect.name == "postgresql"
-    for chunk in in_chunks(paths):
-        if postgres:
-            rows = fetch_rows(connection, _KNOWN + "= ANY(%s)", (chunk,))
-        else:
-            rows = fetch_rows(connection, _KNOWN + f"IN ({', '.join('?' * len(chunk))})", chunk)
-        for path, *rest in rows:
-            found[path] = KnownFile(*rest)
+    by_source: dict[int, list[str]] = {}
+    for source_id, path in keys:
+        by_source.setdefault(source_id, []).append(path)
+    for source_id, paths in by_source.items():
+        for chunk in in_chunks(paths):
+            if postgres:
+                rows = fetch_rows(connection, _KNOWN.format(mark="%s") + "= ANY(%s)", (source_id, chunk))
+            else:
+                marks = ", ".join("?" * len(chunk))
+                rows = fetch_rows(connection, _KNOWN.format(mark="?") + f"IN ({marks})", (source_id, *chunk))
+            for path, *rest in rows:
+                found[(source_id, path)] = KnownFile(*rest)
     return found
 
 
@@ -164,9 +189,9 @@ def refresh_stats(connection: Connection, files: list[SourceFile]) -> None:
     """Remember the new size and mtime of files whose bytes did not change (e.g. after a copy)."""
     connection.execute(
         update(articles)
-        .where(articles.c.source_path == bindparam("path"))
+        .where(articles.c.source_id == bindparam("source"), articles.c.source_path == bindparam("path"))
         .values(source_size=bindparam("size"), source_mtime_ns=bindparam("mtime")),
-        [{"path": f.source_path, "size": f.size, "mtime": f.mtime_ns} for f in files],
+        [{"source": f.source_id, "path": f.source_path, "size": f.size, "mtime": f.mtime_ns} for f in files],
     )
 
 

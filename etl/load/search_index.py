@@ -121,27 +121,41 @@ def live_articles(connection: Connection, batch: int) -> Iterator[list[tuple[int
 
 
 def search(connection: Connection, query: SearchQuery, limit: int) -> list[SearchHit]:
-    """Live articles matching `query`, best first (title matches weigh more).
+    """Real articles matching `query`, best first (title matches weigh more), each once: an article
+    is found through its best-matching live version (an older version's text finds it too), shown
+    with its representative's id, title and date, and the matching version's text.
 
     Phrases reach the database only as bound values: FTS5 gets each one as a quoted string, Postgres
     through phraseto_tsquery, so nothing in a query is read as the database's own syntax.
     """
     if query.empty:
         return []
+    versions = "JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL"
     if connection.dialect.name == "postgresql":
         ranked, params = _postgres_ranking(query)
-        order = "ranked.rank DESC"
+        best = (
+            "SELECT DISTINCT ON (a.canonical_article_id) a.canonical_article_id AS canonical,"
+            f" a.id AS version, ranked.rank FROM ({ranked}) AS ranked {versions}"
+            " ORDER BY a.canonical_article_id, ranked.rank DESC, a.id"
+        )
+        order = "best.rank DESC"
     else:
+        # LIMIT -1 keeps SQLite from flattening this into the grouping query, where bm25() cannot run
         ranked = (
             f"SELECT rowid AS article_id, bm25({SEARCH_INDEX}, {TITLE_WEIGHT}, 1.0) AS rank"
-            f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match"
+            f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match LIMIT -1"
         )
         params = {"match": _fts5_match(query)}
-        order = "ranked.rank"
+        # SQLite's bare columns beside a lone min() come from the row that has the minimum
+        best = (
+            "SELECT a.canonical_article_id AS canonical, a.id AS version, min(ranked.rank) AS rank"
+            f" FROM ({ranked}) AS ranked {versions} GROUP BY a.canonical_article_id"
+        )
+        order = "best.rank"
     statement = text(
-        f"SELECT a.id, a.title, a.published_at, a.body_text FROM ({ranked}) AS ranked"
-        " JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL"
-        f" ORDER BY {order}, a.published_at DESC, a.id LIMIT :limit"
+        f"SELECT c.id, c.title, c.published_at, v.body_text FROM ({best}) AS best"
+        " JOIN articles c ON c.id = best.canonical JOIN articles v ON v.id = best.version"
+        f" ORDER BY {order}, c.published_at DESC, c.id LIMIT :limit"
     ).columns(articles.c.id, articles.c.title, articles.c.published_at, articles.c.body_text)
     return [SearchHit(*row) for row in connection.execute(statement, {**params, "limit": limit})]
 

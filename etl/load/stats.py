@@ -1,4 +1,5 @@
-"""Counts for `etl stats`, read from the BI views so they agree with what dashboards show."""
+"""Counts for `etl stats`, read from the BI views so they agree with what dashboards show: each
+real article once (a file that is a copy or revision of another counts with it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from etl.errors import ConfigError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-LIVE = "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL"
+# real articles: live, and the representative of their copies and revisions
+LIVE = (
+    "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL AND a.canonical_article_id = a.id"
+)
 
 QUERIES = {
     # every level counts the live articles filed under it or below it
@@ -22,6 +26,7 @@ QUERIES = {
         + LIVE.format(alias="ac")
         + " GROUP BY c.path, c.depth ORDER BY c.path"
     ),
+    "feed": "SELECT feed, count(*) AS articles FROM v_articles GROUP BY feed ORDER BY articles DESC, feed",
     "month": (
         "SELECT month, count(*) AS articles FROM v_articles GROUP BY month ORDER BY month IS NULL, month"
     ),

@@ -8,13 +8,15 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from etl.load import search_index
+from etl.load import matching, search_index
 from etl.load.lookups import SharedRows, category_path
 from etl.load.sql import Row, allocate_ids, in_chunks, insert_rows
 from etl.records import Article
 from etl.schema.tables import (
     article_authors,
+    article_bands,
     article_categories,
+    article_fingerprints,
     article_images,
     article_links,
     article_tags,
@@ -49,6 +51,8 @@ ARTICLE_COLUMNS = (
     "source_encoding",
     "language",
     "script",
+    "source_id",
+    "feed",
     "updated_at",
 )
 CREDIT_COLUMNS = ("article_id", "author_id", "role", "position")
@@ -57,52 +61,90 @@ TAG_COLUMNS = ("article_id", "tag_id")
 IMAGE_COLUMNS = ("article_id", "role", "position", "image_id", "alt", "title", "caption", "width", "height")
 LINK_COLUMNS = ("article_id", "position", "link_id", "anchor_text")
 WARNING_COLUMNS = ("run_id", "source_path", "stage", "warning", "created_at")
+FINGERPRINT_COLUMNS = ("article_id", "text_sha256", "shingles", "signature", "scheme")
+BAND_COLUMNS = ("band_key", "article_id")
+Key = tuple[int, str]  # (source_id, source_path): an article's natural key
 
 
 def write_articles(
-    connection: Connection, shared: SharedRows, batch: list[Article], version: str, now: datetime, run_id: int
+    connection: Connection,
+    shared: SharedRows,
+    batch: list[Article],
+    version: str,
+    now: datetime,
+    run_id: int,
+    source_names: Mapping[int, str],
 ) -> tuple[int, int]:
-    """Insert or update each article of the batch, replacing its child rows, and record its
-    warnings in this run; (inserted, updated)."""
+    """Insert or update each article of the batch, replacing its child rows and fingerprint,
+    record its warnings in this run, and regroup the copies and revisions it touches;
+    (inserted, updated)."""
+    matching.serialise(connection)
     shared.resolve(connection, batch)
-    existing = _existing_ids(connection, [a.source.source_path for a in batch])
-    new = [a for a in batch if a.source.source_path not in existing]
-    changed = [a for a in batch if a.source.source_path in existing]
+    existing = _existing_ids(connection, [_key(a) for a in batch])
+    new = [a for a in batch if _key(a) not in existing]
+    changed = [a for a in batch if _key(a) in existing]
     ids = dict(existing)
     if new:
         new_ids = allocate_ids(connection, articles, len(new))
-        ids.update({a.source.source_path: n for n, a in zip(new_ids, new, strict=True)})
-        rows = [(n, *_article_values(a, version, now), now) for n, a in zip(new_ids, new, strict=True)]
-        insert_rows(connection, articles, ("id", *ARTICLE_COLUMNS, "created_at"), rows)
-    for article in changed:
-        values = dict(zip(ARTICLE_COLUMNS, _article_values(article, version, now), strict=True))
-        connection.execute(
-            update(articles)
-            .where(articles.c.id == ids[article.source.source_path])
-            .values(**values, deleted_at=None)
+        ids.update({_key(a): n for n, a in zip(new_ids, new, strict=True)})
+        rows = [
+            (n, *_article_values(a, version, now, source_names), now, n)
+            for n, a in zip(new_ids, new, strict=True)
+        ]
+        insert_rows(
+            connection, articles, ("id", *ARTICLE_COLUMNS, "created_at", "canonical_article_id"), rows
         )
-    changed_ids = [ids[a.source.source_path] for a in changed]
-    for table in CHILD_TABLES:
+    for article in changed:
+        values = dict(zip(ARTICLE_COLUMNS, _article_values(article, version, now, source_names), strict=True))
+        connection.execute(
+            update(articles).where(articles.c.id == ids[_key(article)]).values(**values, deleted_at=None)
+        )
+    changed_ids = [ids[_key(a)] for a in changed]
+    for table in (*CHILD_TABLES, article_fingerprints, article_bands):
         for chunk in in_chunks(changed_ids):
             connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
     search_index.remove_entries(connection, changed_ids)
-    numbered = [(ids[a.source.source_path], a) for a in batch]
+    numbered = [(ids[_key(a)], a) for a in batch]
     _insert_children(connection, shared, numbered)
     search_index.add_entries(connection, [(article_id, a.search) for article_id, a in numbered])
     warnings = [(run_id, a.source.source_path, w.stage, w.message, now) for a in batch for w in a.warnings]
     insert_rows(connection, file_warnings, WARNING_COLUMNS, warnings)
+    _insert_fingerprints(connection, numbered)
+    matching.regroup(connection, [ids[_key(a)] for a in new], changed_ids)
     return len(new), len(changed)
 
 
-def _existing_ids(connection: Connection, paths: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for chunk in in_chunks(paths):
-        query = select(articles.c.source_path, articles.c.id).where(articles.c.source_path.in_(chunk))
-        found.update({path: row_id for path, row_id in connection.execute(query)})
+def _key(article: Article) -> Key:
+    return article.source.source_id, article.source.source_path
+
+
+def _existing_ids(connection: Connection, keys: list[Key]) -> dict[Key, int]:
+    found: dict[Key, int] = {}
+    by_source: dict[int, list[str]] = {}
+    for source_id, path in keys:
+        by_source.setdefault(source_id, []).append(path)
+    for source_id, paths in by_source.items():
+        for chunk in in_chunks(paths):
+            query = select(articles.c.source_path, articles.c.id).where(
+                articles.c.source_id == source_id, articles.c.source_path.in_(chunk)
+            )
+            found.update({(source_id, path): row_id for path, row_id in connection.execute(query)})
     return found
 
 
-def _article_values(article: Article, version: str, now: datetime) -> tuple[Any, ...]:
+def _insert_fingerprints(connection: Connection, batch: list[tuple[int, Article]]) -> None:
+    rows = [
+        (n, a.fingerprint.text_sha256, a.fingerprint.shingles, a.fingerprint.signature, a.fingerprint.scheme)
+        for n, a in batch
+    ]
+    insert_rows(connection, article_fingerprints, FINGERPRINT_COLUMNS, rows)
+    bands = sorted({(band, n) for n, a in batch for band in a.fingerprint.bands})
+    insert_rows(connection, article_bands, BAND_COLUMNS, bands)
+
+
+def _article_values(
+    article: Article, version: str, now: datetime, source_names: Mapping[int, str]
+) -> tuple[Any, ...]:
     published = article.published
     source = article.source
     return (
@@ -125,6 +167,8 @@ def _article_values(article: Article, version: str, now: datetime) -> tuple[Any,
         article.source_encoding,
         article.language,
         article.script,
+        source.source_id,
+        article.feed or source_names[source.source_id],
         now,
     )
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Column, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql, sqlite
 
 from etl.schema.tables import SEARCH_INDEX, metadata
@@ -131,6 +131,10 @@ def _keys(column: Column[Any]) -> str:
     keys += [f"FK → `{fk.column.table.name}.{fk.column.name}`" for fk in column.foreign_keys]
     if column.unique:
         keys.append("unique")
+    for constraint in column.table.constraints:
+        names = [c.name for c in getattr(constraint, "columns", ())]
+        if isinstance(constraint, UniqueConstraint) and len(names) > 1 and column.name in names:
+            keys.append(f"unique ({', '.join(names)})")
     return ", ".join(keys)
 
 

@@ -8,13 +8,16 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from etl.schema.types import JSONDocument, UTCDateTime
@@ -53,6 +56,28 @@ def _article_fk() -> Column[int]:
     )
 
 
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True, comment="Surrogate key."),
+    Column(
+        "name",
+        Text,
+        nullable=False,
+        unique=True,
+        comment="The source's name: `etl run --source NAME`, else the name of the folder first loaded.",
+    ),
+    Column(
+        "root",
+        Text,
+        comment="Absolute folder the source's paths are relative to (where it was last loaded from).",
+    ),
+    Column("first_run_id", ForeignKey("etl_runs.id"), comment="The run that first loaded it (etl_runs.id)."),
+    Column("last_run_id", ForeignKey("etl_runs.id"), comment="The newest run that loaded it (etl_runs.id)."),
+    Column("created_at", UTCDateTime, nullable=False, comment="When the source was first seen (UTC)."),
+    comment="Named inputs (an archive, a mirror, a folder): an article is a path within one source.",
+)
+
 articles = Table(
     "articles",
     metadata,
@@ -61,8 +86,7 @@ articles = Table(
         "source_path",
         Text,
         nullable=False,
-        unique=True,
-        comment="File path relative to the input root, '/'-separated; the natural key.",
+        comment="File path relative to the source's root, '/'-separated; with source_id, the natural key.",
     ),
     Column(
         "content_sha256",
@@ -106,7 +130,7 @@ articles = Table(
     Column(
         "source_root",
         Text,
-        comment="Absolute input folder the file was found in; a file gone from it is soft-deleted.",
+        comment="Absolute folder of the file's source when it was loaded (sources.root).",
     ),
     Column("source_size", BigInteger, comment="File size in bytes when last read."),
     Column(
@@ -132,7 +156,28 @@ articles = Table(
         "language", String(8), comment="Language of title and body, ISO 639-1 (zh, en, ja, …); py3langid."
     ),
     Column("script", String(8), comment="zh-Hans or zh-Hant for Chinese articles; NULL otherwise."),
-    comment="One row per article file.",
+    Column(
+        "source_id",
+        ForeignKey("sources.id"),
+        nullable=False,
+        comment="The source the file is in (sources.id).",
+    ),
+    Column(
+        "feed",
+        Text,
+        nullable=False,
+        comment="The feed: the front matter's category path, else the top folder within the source "
+        "(gnews, transcript), else the source's name.",
+    ),
+    Column(
+        "canonical_article_id",
+        ForeignKey("articles.id"),
+        nullable=False,
+        comment="The article this file is a version of: its own id, or the id of the most complete "
+        "version of the copies, revisions and re-posts it belongs with.",
+    ),
+    UniqueConstraint("source_id", "source_path"),
+    comment="One row per article file; the views keep one row per real article (canonical_article_id = id).",
 )
 Index(None, articles.c.published_at)
 Index(None, articles.c.language)
@@ -141,6 +186,7 @@ Index(None, articles.c.language)
 # lookup of an unchanged archive
 Index(
     "ix_articles_known_files",
+    articles.c.source_id,
     articles.c.source_path,
     articles.c.deleted_at,
     articles.c.content_sha256,
@@ -148,8 +194,12 @@ Index(
     articles.c.source_size,
     articles.c.source_mtime_ns,
 )
-# the folder's live articles, from the index alone: each run of a folder reads them all (0010)
-Index(None, articles.c.source_root, articles.c.deleted_at, articles.c.source_path)
+# the source's live articles, from the index alone: each run of a folder reads them all (0012)
+Index("ix_articles_source_live", articles.c.source_id, articles.c.deleted_at, articles.c.source_path)
+# the versions of an article, and the articles of a feed at an instant (revisions) (0012)
+Index(None, articles.c.canonical_article_id)
+Index("ix_articles_feed_published", articles.c.feed, articles.c.published_at)
+Index(None, articles.c.canonical_url)
 # only the soft-deleted rows (migration 0007): counted quickly, and never mistaken by SQLite's planner
 # for a way to find live articles
 Index(
@@ -328,6 +378,7 @@ etl_runs = Table(
         comment="Articles loaded with a warning (listed in file_warnings).",
     ),
     Column("shard", String(16), comment="K/N when the run loaded shard K of N; NULL for the whole input."),
+    Column("sources", JSONDocument, comment="Names of the sources the run loaded (sources.name)."),
     comment="One row per `etl run`.",
 )
 
@@ -374,3 +425,45 @@ file_warnings = Table(
     "line by line), and what etl did.",
 )
 Index(None, file_warnings.c.run_id)
+
+article_fingerprints = Table(
+    "article_fingerprints",
+    metadata,
+    _article_fk(),
+    Column(
+        "text_sha256",
+        String(64),
+        nullable=False,
+        comment="SHA-256 of the body text without whitespace and punctuation (Simplified): equal for copies.",
+    ),
+    Column(
+        "shingles",
+        Integer,
+        nullable=False,
+        comment="5-character shingles the signature is over (repeats included).",
+    ),
+    Column("signature", LargeBinary, nullable=False, comment="MinHash signature of those shingles (rensa)."),
+    Column(
+        "scheme",
+        String(64),
+        nullable=False,
+        comment="How the signature was made; only equal schemes compare.",
+    ),
+    Column(
+        "similarity",
+        Float,
+        comment="Estimated Jaccard similarity of the text to its canonical article's, 0 to 1; NULL for that "
+        "article itself.",
+    ),
+    comment="What identifies an article's text, and how it was matched to its copies and revisions.",
+)
+Index(None, article_fingerprints.c.text_sha256)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("band_key", BigInteger, primary_key=True, comment="One LSH band of the signature, hashed."),
+    _article_fk(),
+    comment="Locality-sensitive hashing bands of each signature: near-copies share one.",
+)
+Index(None, article_bands.c.article_id)

@@ -25,7 +25,8 @@ class View:
 
 V_ARTICLES = View(
     "v_articles",
-    "One row per live (not deleted) article, flattened for BI tools.",
+    "One row per real article: the most complete live version of its copies, revisions and re-posts "
+    "(articles.canonical_article_id = id), flattened for BI tools.",
     (
         ViewColumn("id", "integer", "articles.id"),
         ViewColumn("title", "text", "Title; NULL when the file has none."),
@@ -39,7 +40,7 @@ V_ARTICLES = View(
             "Leaf category path, e.g. 新媒体/观察者网/头条; the alphabetically first when there are several.",
         ),
         ViewColumn("category_1", "text", "Top level of category_path, e.g. 新媒体."),
-        ViewColumn("category_2", "text", "Second level of category_path (the feed), e.g. 观察者网."),
+        ViewColumn("category_2", "text", "Second level of category_path, e.g. 观察者网 (see feed)."),
         ViewColumn("category_3", "text", "Third level of category_path, e.g. 头条."),
         ViewColumn(
             "authors",
@@ -55,12 +56,19 @@ V_ARTICLES = View(
         ViewColumn("language", "text", "Language, ISO 639-1 (zh, en, ja, ko, …)."),
         ViewColumn("script", "text", "zh-Hans or zh-Hant for Chinese articles; NULL otherwise."),
         ViewColumn("source_encoding", "text", "Codec that read the file (utf-8, gb18030, big5hkscs, …)."),
+        ViewColumn("feed", "text", "The feed: category path, else the top folder within the source."),
+        ViewColumn("source", "text", "Name of the source the file is in (sources.name)."),
+        ViewColumn(
+            "version_count",
+            "integer",
+            "Live files that are this article: 1, or more with copies and revisions.",
+        ),
     ),
 )
 
 V_ARTICLE_LINKS = View(
     "v_article_links",
-    "Every link in a live article, with its host and registered domain.",
+    "Every link in a real article (its most complete live version), with its host and registered domain.",
     (
         ViewColumn("article_id", "integer", "articles.id"),
         ViewColumn("title", "text", "Title of the article."),
@@ -74,17 +82,18 @@ V_ARTICLE_LINKS = View(
 
 V_DAILY_ARTICLES = View(
     "v_daily_articles",
-    "Live articles per UTC day and feed (category_2).",
+    "Real articles per UTC day and feed.",
     (
         ViewColumn("published_date", "date", "UTC date; NULL for articles without a date."),
-        ViewColumn("category_2", "text", "Feed (second category level); NULL when uncategorised."),
-        ViewColumn("article_count", "integer", "Live articles that day in that feed."),
+        ViewColumn("category_2", "text", "Second category level; NULL when uncategorised."),
+        ViewColumn("article_count", "integer", "Real articles that day in that feed."),
+        ViewColumn("feed", "text", "The feed (v_articles.feed)."),
     ),
 )
 
 V_DOMAIN_STATS = View(
     "v_domain_stats",
-    "How much live articles link to each registered domain.",
+    "How much real articles (their most complete live versions) link to each registered domain.",
     (
         ViewColumn("registered_domain", "text", "Domain under its public suffix."),
         ViewColumn("link_rows", "integer", "Links to it, counting every occurrence."),
@@ -93,4 +102,32 @@ V_DOMAIN_STATS = View(
     ),
 )
 
-VIEWS = (V_ARTICLES, V_ARTICLE_LINKS, V_DAILY_ARTICLES, V_DOMAIN_STATS)
+V_ARTICLE_VERSIONS = View(
+    "v_article_versions",
+    "Every live file with the real article it is a version of, and how it matched.",
+    (
+        ViewColumn("article_id", "integer", "articles.id of this file."),
+        ViewColumn("canonical_article_id", "integer", "The real article (the most complete version)."),
+        ViewColumn("is_canonical", "integer", "1 for the most complete version itself, else 0."),
+        ViewColumn("source", "text", "Name of the source the file is in."),
+        ViewColumn("source_path", "text", "File path within the source."),
+        ViewColumn("title", "text", "This file's title."),
+        ViewColumn("published_at", "timestamp", "This file's publication instant (UTC)."),
+        ViewColumn("feed", "text", "This file's feed."),
+        ViewColumn("char_count", "integer", "Characters in this file's body text."),
+        ViewColumn(
+            "match",
+            "text",
+            "How it matches the canonical article: copy (the same text, or nearly, in the same feed and "
+            "source), repost (the same text elsewhere, or the same URL), revision (the same feed and "
+            "instant, part of the text shared); NULL for the canonical article itself.",
+        ),
+        ViewColumn(
+            "similarity",
+            "real",
+            "Estimated Jaccard similarity of its text to the canonical article's, 0 to 1.",
+        ),
+    ),
+)
+
+VIEWS = (V_ARTICLES, V_ARTICLE_LINKS, V_DAILY_ARTICLES, V_DOMAIN_STATS, V_ARTICLE_VERSIONS)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def warm_up() -> None:
     """Load the lazily built tables and models (Public Suffix List, search-text table, OpenCC, the
-    language identifier) now.
+    language identifier, rensa) now.
 
     Called by the fork server the workers are forked from (etl.transform.warm), so each worker,
     and each replacement of one, starts with them instead of spending ~1.5 s of CPU on them.
@@ -30,11 +30,13 @@ def warm_up() -> None:
     identify(None, "text")
     identify("中", "文")  # OpenCC's table, by the path CJK text takes
     from etl.transform.article import transform  # noqa: F401  (the parsers, imported once)
+    from etl.transform.fingerprint import fingerprint
     from etl.transform.index_text import index_text
     from etl.transform.urls import registered_domain
 
     registered_domain("example.com")
     index_text("中")
+    fingerprint("warm up the signature's hashing and rensa once, before the workers fork")
 
 
 __getattr__ = lazy_attributes(__name__, {"transform": "etl.transform.article"})

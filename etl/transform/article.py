@@ -20,6 +20,7 @@ from etl.records import (
 from etl.transform.bylines import read_credits
 from etl.transform.classify import skip_reason
 from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
+from etl.transform.feeds import feed_of
 from etl.transform.fields import (
     AUTHOR_KEYS,
     CANONICAL_KEYS,
@@ -35,6 +36,7 @@ from etl.transform.fields import (
     first_value,
     front_matter_json,
 )
+from etl.transform.fingerprint import fingerprint
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
 from etl.transform.language import identify
@@ -83,6 +85,8 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
     )
     front_matter, json_warnings = front_matter_json(meta)
+    categories = category_paths(first_value(meta, CATEGORY_KEYS))
+    search = search_text(title, content.text)
     return Article(
         source=doc.source,
         content_sha256=doc.content_sha256,
@@ -95,15 +99,17 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         canonical_url=canonical,
         front_matter=front_matter,
         credits=_credits(meta, publisher + body.credits),
-        categories=category_paths(first_value(meta, CATEGORY_KEYS)),
+        categories=categories,
         tags=_tags(meta),
         images=images,
         links=links,
         domains=_domains(images, links),
-        search=search_text(title, content.text),
+        search=search,
         source_encoding=doc.encoding,
         language=language,
         script=script,
+        feed=feed_of(categories, doc.source.source_path),
+        fingerprint=fingerprint(search.body),
         warnings=doc.warnings + tuple(FileWarning("transform", w) for w in json_warnings),
     )
 

@@ -72,7 +72,11 @@ def test_four_postgres_loaders_with_overlapping_inputs(
         subprocess.run([sys.executable, "-m", "etl", "db", "upgrade", "--db", url], check=True)
         _load_side_by_side(folders, url)
         db = Database(url)
-        assert db.scalar("SELECT count(*) FROM articles") == COPIES
+        # four sources, each file in two of them: one row per file, one real article per text
+        assert db.scalar("SELECT count(*) FROM sources") == 4
+        assert db.scalar("SELECT count(*) FROM articles") == 2 * COPIES
+        assert db.scalar("SELECT count(*) FROM v_articles") == 4
+        assert db.scalar("SELECT sum(version_count) FROM v_articles") == 2 * COPIES
         assert db.scalar("SELECT count(*) FROM load_errors") == 0
         assert db.scalar("SELECT count(*) FROM categories") == 4
         assert db.scalar("SELECT count(*) FROM images") == 15

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from etl.load import engine_for, upgrade_database
 from etl.load.sql import insert_rows
-from etl.schema.tables import articles, domains, images
+from etl.schema.tables import articles, domains, images, sources
 
 
 def test_rows_arrive_whole_and_existing_keys_are_skipped(db_url: str) -> None:
@@ -52,10 +52,16 @@ def test_converted_columns_arrive_as_sqlalchemy_would_write_them(db_url: str) ->
         "extractor_version": "0.5.0",
         "created_at": published,
         "updated_at": published,
+        "source_id": 1,
+        "feed": "新媒体/观察者网/头条",
+        "canonical_article_id": 7,
     }
     with engine_for(make_url(db_url)) as engine:
         upgrade_database(engine)
         with engine.begin() as connection:
+            insert_rows(
+                connection, sources, ("id", "name", "root", "created_at"), [(1, "seeds", "/seeds", published)]
+            )
             insert_rows(connection, articles, tuple(values), [tuple(values.values())])
             row = connection.execute(select(*(articles.c[name] for name in values))).one()
     assert dict(zip(values, row, strict=True)) == values

@@ -21,15 +21,16 @@ SEED_000 = "000_79dec9e98373e082.txt"
 def test_loaded_files_are_looked_up_by_their_path_index(tmp_path: Path) -> None:
     url = make_url(f"sqlite:///{tmp_path / 'etl.db'}")
     Database(url.render_as_string()).load(SEEDS)
-    paths = [f"missing/{n:04d}.md" for n in range(400)] + [SEED_000]
+    keys = [(1, f"missing/{n:04d}.md") for n in range(400)] + [(1, SEED_000)]
     seen: list[str] = []
     with engine_for(url) as engine, engine.connect() as connection:
         # the lookup runs on the driver's own cursor: SQLite's trace shows its SQL, values filled in
         connection.connection.dbapi_connection.set_trace_callback(seen.append)
-        known = known_articles(connection, paths)
+        known = known_articles(connection, keys)
         statement = next(s for s in seen if "source_path IN" in s)
         plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
-    assert list(known) == [SEED_000]
+    assert list(known) == [(1, SEED_000)]
     assert plan == [
-        "SEARCH articles USING COVERING INDEX ix_articles_known_files (source_path=? AND deleted_at=?)"
+        "SEARCH articles USING COVERING INDEX ix_articles_known_files"
+        " (source_id=? AND source_path=? AND deleted_at=?)"
     ]

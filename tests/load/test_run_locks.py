@@ -4,6 +4,7 @@ and the contending runs are real `etl` processes."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,25 +27,26 @@ def _etl(url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @contextmanager
-def _held(url: str, folder: Path, shard: tuple[int, int] | None = None) -> Iterator[None]:
-    settings = build_settings(db=url, paths=[folder])
-    engine = create_load_engine(settings.database_url)
+def _held(url: str, source: str, shard: tuple[int, int] | None = None) -> Iterator[None]:
+    engine = create_load_engine(build_settings(db=url).database_url)
     upgrade_database(engine)  # the locks live in the schema
-    key = settings.input_key
     try:
-        with hold_run_locks(engine, run_locks(key, shard), wait=False, waiting=lambda: None):
+        with hold_run_locks(engine, run_locks([source], shard), wait=False, waiting=lambda: None):
             yield
     finally:
         engine.dispose()
 
 
-def test_a_second_run_of_the_same_input_exits_75(db: Database) -> None:
-    with _held(db.url, SEEDS):
+def test_a_second_run_of_the_same_source_exits_75(db: Database, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(SEEDS, other)
+    with _held(db.url, "seeds"):
         blocked = _etl(db.url, str(SEEDS))
-        other_input = _etl(db.url, str(SEEDS / "000_79dec9e98373e082.txt"))
-    assert blocked.returncode == LOCKED, blocked.stderr
-    assert blocked.stderr.strip() == (
-        "Error: another etl run is still loading the same input into this database, so this one did not "
+        one_file = _etl(db.url, str(SEEDS / "000_79dec9e98373e082.txt"))  # a file of the same source
+        other_input = _etl(db.url, str(other))
+    assert (blocked.returncode, one_file.returncode) == (LOCKED, LOCKED), blocked.stderr
+    assert blocked.stderr.strip().splitlines()[-1] == (
+        "Error: another etl run is still loading the same source into this database, so this one did not "
         "start; run with --wait to wait for it instead"
     )
     assert db.scalar("SELECT count(*) FROM etl_runs") == 1  # only the run of the other input
@@ -53,7 +55,7 @@ def test_a_second_run_of_the_same_input_exits_75(db: Database) -> None:
 
 
 def test_wait_waits_for_the_other_run(db: Database) -> None:
-    with _held(db.url, SEEDS):
+    with _held(db.url, "seeds"):
         waiting = subprocess.Popen(
             [sys.executable, "-m", "etl", "run", str(SEEDS), "--db", db.url, "--wait", "--json"],
             stdout=subprocess.PIPE,
@@ -63,7 +65,7 @@ def test_wait_waits_for_the_other_run(db: Database) -> None:
         assert waiting.stderr is not None
         lines = [waiting.stderr.readline() for _ in range(4)]
         assert lines[2].startswith("Schema up to date")  # the locks live in the schema: migrated first
-        assert lines[3] == "Another run is loading the same input into this database: waiting for it.\n"
+        assert lines[3] == "Another run is loading the same source into this database: waiting for it.\n"
         assert waiting.poll() is None
     out, _ = waiting.communicate(timeout=300)
     assert waiting.returncode == 0
@@ -71,13 +73,13 @@ def test_wait_waits_for_the_other_run(db: Database) -> None:
 
 
 def test_shards_of_one_run_do_not_block_each_other(db: Database) -> None:
-    with _held(db.url, SEEDS, shard=(1, 2)):
+    with _held(db.url, "seeds", shard=(1, 2)):
         other_shard = _etl(db.url, str(SEEDS), "--shard", "2/2")
         same_shard = _etl(db.url, str(SEEDS), "--shard", "1/2")
         whole = _etl(db.url, str(SEEDS))
     assert other_shard.returncode == 0, other_shard.stderr
     assert (same_shard.returncode, whole.returncode) == (LOCKED, LOCKED)
-    with _held(db.url, SEEDS):
+    with _held(db.url, "seeds"):
         assert _etl(db.url, str(SEEDS), "--shard", "2/2").returncode == LOCKED
 
 
@@ -96,7 +98,7 @@ def test_a_killed_holder_never_blocks_and_leaves_no_file(db: Database, tmp_path:
             "s = build_settings(db=sys.argv[1], paths=[sys.argv[2]])\n"
             "e = create_load_engine(s.database_url)\n"
             "upgrade_database(e)\n"
-            "with hold_run_locks(e, run_locks(s.input_key, None), False, lambda: None):\n"
+            "with hold_run_locks(e, run_locks(['seeds'], None), False, lambda: None):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(600)\n",
             db.url,
@@ -118,6 +120,6 @@ def test_the_same_sqlite_database_through_a_symlink_is_locked_too(tmp_path: Path
     real = tmp_path / "real.db"
     link = tmp_path / "link.db"
     link.symlink_to(real)
-    with _held(f"sqlite:///{real}", SEEDS):
+    with _held(f"sqlite:///{real}", "seeds"):
         through_link = _etl(f"sqlite:///{link}", str(SEEDS))
     assert through_link.returncode == LOCKED, through_link.stderr

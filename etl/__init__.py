@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from etl.lazy import lazy_attributes
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 # the public API: etl.<name> is etl.api.<name>
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "grant_readonly",
     "rebuild_search_index",
     "recent_runs",
+    "report",
     "run",
     "search",
     "stats",
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         grant_readonly,
         rebuild_search_index,
         recent_runs,
+        report,
         run,
         search,
         stats,

@@ -9,8 +9,10 @@ loads the same input, RunNotFound for an unknown run id.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +21,9 @@ from sqlalchemy.engine import URL
 if TYPE_CHECKING:
     from etl.query import SearchQuery
 
-from etl.config import build_settings, resolve_database_url
+from etl.config import build_settings, redact_url, resolve_database_url
+from etl.errors import ConfigError
+from etl.fsnames import text_path
 from etl.load import (
     SCHEMA_HEAD,
     MigrationResult,
@@ -48,6 +52,7 @@ __all__ = [
     "Match",
     "MigrationResult",
     "ReadOnlyGrant",
+    "ReportResult",
     "RunRecord",
     "RunSummary",
     "SchemaRevision",
@@ -57,6 +62,7 @@ __all__ = [
     "grant_readonly",
     "rebuild_search_index",
     "recent_runs",
+    "report",
     "run",
     "search",
     "stats",
@@ -220,3 +226,31 @@ def grant_readonly(
     """Create or update a Postgres login that can read every table and view and change nothing."""
     with engine_for(resolve_database_url(database_url)) as engine:
         return load_access.grant_readonly(engine, role, password)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    path: Path
+    size: int  # bytes
+    seconds: float  # to read the database, draw, render and write
+
+
+def report(
+    database_url: DatabaseURL = None, *, output: str | Path | None = None, source: str | None = None
+) -> ReportResult:
+    """Write the self-contained HTML report of the database (of one source, if given) to `output`
+    (default etl-report.html); ConfigError for an unknown source or a file that cannot be written."""
+    from etl.load.report import read_report
+    from etl.report_page import DEFAULT_OUTPUT, render_page  # matplotlib and Jinja2: only for reports
+
+    started = time.perf_counter()
+    url = resolve_database_url(database_url)
+    with engine_at_head(url) as engine, engine.connect() as connection:
+        data = read_report(connection, source)
+    page = render_page(data, redact_url(url), datetime.now(UTC).replace(microsecond=0)).encode("utf-8")
+    path = Path(DEFAULT_OUTPUT if output is None else output)
+    try:  # rendered in full first, so only a failing disk leaves a partial file
+        path.write_bytes(page)
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to {text_path(path)}: {exc.strerror or exc}") from None
+    return ReportResult(path, len(page), time.perf_counter() - started)

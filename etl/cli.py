@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ import click
 from etl import __version__, output
 from etl.errors import EtlError, RunFailed, RunLocked
 from etl.fsnames import text_path
+from etl.interrupts import StopOnInterrupt
 from etl.load.stats import DIMENSIONS
 from etl.output import printable
 
@@ -154,6 +156,8 @@ def run(
     # re-run: 0.52 -> 0.39 s)
     gc.freeze()
     reporter = _CliReporter(as_json)
+    # the Ctrl-C policy for the rest of the process (etl.interrupts), armed when the files start loading
+    StopOnInterrupt.for_this_process(armed=False)
     try:
         summary = api.run(
             paths,
@@ -168,10 +172,12 @@ def run(
             wait=wait,
             reporter=reporter,
         )
+        reporter.close()
+        _report_run(summary, as_json)  # a Ctrl-C while it prints is still an interrupted run
     except KeyboardInterrupt:
         reporter.close()
         click.echo("Interrupted: the run is marked 'interrupted'; run again to finish.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _exit_interrupted()
     except RunFailed as exc:
         reporter.close()
         failed: RunSummary = exc.summary  # type: ignore[assignment]
@@ -186,16 +192,29 @@ def run(
         if as_json:
             click.echo(output.json_text({"status": "failed", "error": str(exc)}, indent=None))
         raise
-    reporter.close()
+    if summary.interrupted:
+        _exit_interrupted()
+    if summary.files_failed:
+        sys.exit(EXIT_FILES_FAILED)
+
+
+def _exit_interrupted() -> None:
+    """Exit 130. The run is over, so a Ctrl-C still on its way (the second of two pressed in quick
+    succession) must not kill the exit itself: Python restores the default action while it shuts
+    down, and the process would die by the signal instead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def _report_run(summary: RunSummary, as_json: bool) -> None:
     if as_json:
         click.echo(output.json_text(summary.to_dict(), indent=None))
     else:
         _print_summary(summary)
+    for warning in summary.warnings:
+        click.echo(f"Warning: {printable(warning)}", err=True)
     if summary.interrupted:
         click.echo("Interrupted after the last batch: run again to load the rest.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    if summary.files_failed:
-        sys.exit(EXIT_FILES_FAILED)
 
 
 class _CliReporter:
@@ -229,6 +248,7 @@ class _CliReporter:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -390,7 +410,7 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
 
 
 @cli.command()
-@click.argument("query", required=False)
+@click.argument("query", nargs=-1)
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Matches to show.")
 @click.option("--rebuild", is_flag=True, help="Recreate the search index from the articles table first.")
@@ -403,18 +423,21 @@ def grant_readonly(role: str, db: str | None, password: str | None) -> None:
     help="Blocks for people, or a JSON list of matches for programs.",
 )
 @reports_errors
-def search(query: str | None, db: str | None, limit: int, rebuild: bool, fmt: str) -> None:
+def search(query: tuple[str, ...], db: str | None, limit: int, rebuild: bool, fmt: str) -> None:
     """Full-text search of live articles, Chinese (either script) or any other language.
 
-    Words are ANDed; OR between two terms takes either; -word excludes; "a phrase" must occur
-    as written. 普京 finds 普京总统 but not 普通, and 乌克兰 finds 烏克蘭 too. Prints one match per
-    block: date, title, article id, and a snippet of the article's own text around the first hit.
+    The words of QUERY are one query, quoted or not. Words are ANDed; OR between two terms takes
+    either; -word excludes (after `--`, so it is not read as an option); "a phrase" must occur as
+    written. 普京 finds 普京总统 but not 普通, and 乌克兰 finds 烏克蘭 too. Prints one match per
+    block: date, title, article id, and a snippet of the article's own text around the match.
 
     Example:
 
         etl search 普京
 
-        etl search '普京 OR 拜登 -乌克兰' --limit 5
+        etl search 普京 OR 拜登 --limit 5
+
+        etl search -- -拜登 普京
 
         etl search '"Joe Biden"' --format json
 
@@ -422,16 +445,17 @@ def search(query: str | None, db: str | None, limit: int, rebuild: bool, fmt: st
     """
     from etl import api
 
-    if query is None and not rebuild:
+    if not query and not rebuild:
         raise click.UsageError("give a QUERY, or --rebuild")
     if rebuild:
         click.echo(f"Indexed {api.rebuild_search_index(db)} articles", err=True)
-    if query is None:
+    if not query:
         return
-    result = api.search(query, db, limit=limit)
+    words = " ".join(query)
+    result = api.search(words, db, limit=limit)
     if result.query.empty:
         click.echo(
-            f"nothing to search for in {printable(repr(query))}: "
+            f"nothing to search for in {printable(repr(words))}: "
             "give a word, a phrase or some Chinese characters",
             err=True,
         )
@@ -507,13 +531,14 @@ def docs(output_dir: Path, check: bool) -> None:
     type=click.Choice(DIMENSIONS),
     default="category",
     show_default=True,
-    help="What to count by: category path (with sub-categories), UTC month, linked domain, "
-    "language and script, source encoding, credit role.",
+    help="What to count by: category path (with sub-categories), feed, UTC month, linked domain, "
+    "language and script, source encoding, credit role (credits, people, articles).",
 )
 @format_option
 @reports_errors
 def stats(db: str | None, dimension: str, fmt: str) -> None:
-    """Count live articles by category (with sub-categories), month, domain, language, encoding or role.
+    """Count real articles by category (with sub-categories), feed, month, domain, language, encoding
+    or role. A row without a value is "(undated)" or "(unknown)" (null in JSON).
 
     Example:
 
@@ -522,4 +547,37 @@ def stats(db: str | None, dimension: str, fmt: str) -> None:
     from etl import api
 
     counts = api.stats(db, by=dimension)
-    click.echo(output.render(counts.columns, counts.rows, fmt))
+    click.echo(output.render(counts.columns, counts.rows if fmt == "json" else counts.named_rows(), fmt))
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Where the HTML file goes, replaced if it exists (default: etl-report.html).",
+)
+@click.option("--source", metavar="NAME", help="Report on the real articles and runs of one source only.")
+@reports_errors
+def report(db: str | None, output: Path | None, source: str | None) -> None:
+    """Write one HTML file that shows what the database holds: articles over time per feed, how
+    complete each feed's data is, languages, credits, linked domains, image hosts, copies and
+    revisions, the last runs and the files they failed, skipped or warned about.
+
+    The file is self-contained (charts inline as SVG, no scripts, nothing fetched) and opens
+    offline in any browser. Its figures count real articles, as `etl stats` does, and are also in
+    the file as JSON (the `report-data` element).
+
+    Example:
+
+        etl report --output report.html
+
+        etl report --db postgresql+psycopg://etl@db/articles --source gnews
+    """
+    from etl import api
+
+    written = api.report(db, output=output, source=source)
+    click.echo(
+        f"Wrote {printable(text_path(written.path))} ({written.size:,} bytes in {written.seconds:.1f} s)"
+    )

@@ -7,11 +7,9 @@ as one outcome, in input order, which the run's recorder counts and hands to the
 
 from __future__ import annotations
 
-import signal
-import threading
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from etl import __version__
 from etl.batches import chunked
@@ -19,6 +17,7 @@ from etl.config import Settings
 from etl.errors import DatabaseError, RunFailed, WorkersUnavailable
 from etl.extract.discover import Found, discover_files, walk_root
 from etl.fsnames import text_path
+from etl.interrupts import StopOnInterrupt
 from etl.load import Loader, engine_for, upgrade_database
 from etl.load.locks import hold_run_locks, run_locks
 from etl.load.sources import SourcePlan
@@ -41,7 +40,8 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
     and the run goes on.
 
     A first Ctrl-C (SIGINT) stops the run after the batch in hand is loaded: the summary comes back
-    with `interrupted` set and the run is marked so. A second one stops at once.
+    with `interrupted` set and the run is marked so. A second one stops at once, dropping the batch
+    in hand; a third, should the run be stuck, interrupts whatever it is doing.
 
     Raises:
         RunLocked: when another run is loading the same input into the database (unless
@@ -67,8 +67,9 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
             summary = RunSummary(loader.start_run(paths, shard), settings.safe_database_url, paths, shard)
             recorder = RunRecorder(loader, summary, reporter, settings.batch_size)
             try:
-                with _StopOnInterrupt() as stop:
+                with _interrupt_policy() as stop:
                     _load_files(settings, loader, plan, recorder, stop)
+                    loader.finish_run(summary.status, summary.counts())
             except KeyboardInterrupt:
                 loader.finish_run("interrupted", None)  # the counts its last write stored stand
                 raise
@@ -77,19 +78,30 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
                 summary.elapsed_s = time.monotonic() - started
                 loader.mark_failed(summary.counts())
                 raise RunFailed(str(exc), summary) from exc
-            loader.finish_run(summary.status, summary.counts())
     summary.elapsed_s = time.monotonic() - started
     return summary
 
 
+def _interrupt_policy() -> contextlib.AbstractContextManager[StopOnInterrupt]:
+    """The caller's Ctrl-C policy if it set one (the command line does), armed from here on, else
+    one for the run."""
+    active = StopOnInterrupt.active()
+    if active is None:
+        return StopOnInterrupt()
+    active.armed = True
+    return contextlib.nullcontext(active)
+
+
 def _load_files(
-    settings: Settings, loader: Loader, plan: SourcePlan, recorder: RunRecorder, stop: _StopOnInterrupt
+    settings: Settings, loader: Loader, plan: SourcePlan, recorder: RunRecorder, stop: StopOnInterrupt
 ) -> None:
     found = discover_files(plan.walks, settings.shard, settings.max_file_size, plan.nested)
     lookup = (lambda _paths: {}) if settings.full else loader.known_articles
     planned = plan_files(found, lookup, settings.timezone, settings.max_file_size)
     for outcome in process_files(planned, settings.workers, lambda: stop.requested):
         recorder.record(outcome)
+    if stop.now:
+        raise KeyboardInterrupt
     recorder.flush()
     if stop.requested:
         recorder.summary.interrupted = True
@@ -126,24 +138,3 @@ def plan_files(
                 yield Unchanged(source, stat_changed=False)
             else:
                 yield Job(source, entry.content_sha256, timezone, max_file_size)
-
-
-class _StopOnInterrupt:
-    """The first SIGINT asks the run to stop at the next file; the second interrupts outright."""
-
-    def __init__(self) -> None:
-        self.requested = False
-        self._previous: Any = None
-
-    def __enter__(self) -> _StopOnInterrupt:
-        if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._request)
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-    def _request(self, _signum: int, _frame: object) -> None:
-        self.requested = True
-        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -13,6 +13,7 @@ too (Traditional folded to Simplified, CJK characters spaced), so both split the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ OR = "OR"
 MAX_TERMS = 32
 SNIPPET_CHARS = 120
 SNIPPET_LEAD = 30
+_WORD_PIECE = re.compile(r"[^\W_]+")
+_CJK_PIECE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -96,14 +99,28 @@ def _or_between(terms: list[_Term], index: int) -> bool:
 
 
 def snippet(text: str, terms: tuple[str, ...]) -> str:
-    """About SNIPPET_CHARS characters of the article's own `text` around the first term found, in
-    either script, on one line."""
-    folded = to_simplified(text).lower()
+    """About SNIPPET_CHARS characters of the article's own `text` around the first match, in
+    either script, on one line. A match is where the index matched: a whole word for Latin words
+    (`edited` is not inside `accredited`), the words of a phrase with anything between them that
+    is not a letter or digit (`Miles.Guo` for "Miles Guo"), a run of characters for CJK."""
+    folded = to_simplified(text)
     if len(folded) != len(text):  # a phrase changed length: offsets in it are not offsets in text
-        folded = text.lower()
-    hits = [i for i in (folded.find(to_simplified(t).lower()) for t in terms) if i >= 0]
+        folded = text
+    hits = [found.start() for found in (_where(term).search(folded) for term in terms) if found]
     start = max(min(hits) - SNIPPET_LEAD, 0) if hits else 0
     piece = " ".join(text[start : start + SNIPPET_CHARS].split())
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
     return f"{prefix}{piece}{suffix}"
+
+
+@functools.lru_cache(maxsize=256)
+def _where(term: str) -> re.Pattern[str]:
+    """Where `term` occurs as the index sees it (see snippet)."""
+    pieces = _WORD_PIECE.findall(to_simplified(term))
+    if not pieces:
+        return re.compile(re.escape(term), re.IGNORECASE)
+    parts = [
+        re.escape(p) if _CJK_PIECE.search(p) else rf"(?<![^\W_]){re.escape(p)}(?![^\W_])" for p in pieces
+    ]
+    return re.compile(r"[\W_]*".join(parts), re.IGNORECASE)

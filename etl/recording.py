@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from etl.errors import FileError
+from etl.extract.discover import ARTICLE_SUFFIXES
 from etl.load import Loader, MigrationResult
 from etl.records import Article, Failed, Outcome, Skipped, SourceFile, Unchanged
 
@@ -73,6 +74,22 @@ class RunSummary:
             return "failed"
         return "partial" if self.files_failed else "succeeded"
 
+    @property
+    def warnings(self) -> list[str]:
+        """What a run that succeeded may still need to say: it found nothing to load.
+
+        A wrong path or a folder of other files would otherwise "succeed" with a zero.
+        """
+        if self.interrupted or self.failed:
+            return []
+        if not self.files_seen:
+            suffixes = ", ".join(sorted(ARTICLE_SUFFIXES))
+            where = f"in shard {self.shard} of " if self.shard else "under "
+            return [f"no article files ({suffixes}) {where}{', '.join(self.paths)}"]
+        if self.files_skipped == self.files_seen:
+            return [f"none of the {self.files_seen} files is an article: each was skipped (`etl errors`)"]
+        return []
+
     def to_dict(self) -> dict[str, object]:
         """Everything as plain JSON values, for `etl run --json` and orchestrators."""
         return {
@@ -83,6 +100,7 @@ class RunSummary:
             "shard": self.shard,
             **self.counts(),
             "elapsed_s": round(self.elapsed_s, 3),
+            "warnings": self.warnings,
             "errors": [
                 {"source_path": e.source_path, "stage": e.stage, "error": e.message} for e in self.errors
             ],

@@ -69,6 +69,8 @@ class RawDocument:
 class Credit:
     name: str
     role: str
+    affiliation: str | None = None  # the farm or team the name was credited with
+    person: str = ""  # who the name is (etl.transform.people.person_key); one key per person
 
 
 @dataclass(frozen=True)

@@ -149,11 +149,11 @@ class _Pool:
 
     def __exit__(self, *_exc: object) -> None:
         for worker in self.workers:
-            with contextlib.suppress(OSError):
-                worker.connection.close()
             worker.process.kill()
         for worker in self.workers:
             worker.process.join(5)
+            with contextlib.suppress(OSError):
+                worker.connection.close()
 
     def run(self, items: Iterable[Job | Outcome], stop: Callable[[], bool]) -> Iterator[Outcome]:
         results: dict[int, Outcome] = {}
@@ -266,7 +266,7 @@ class _Pool:
         ours, theirs = self.context.Pipe(duplex=True)
         process = self.context.Process(target=_serve, args=(theirs,), daemon=True)
         try:
-            with _main_module_hidden():
+            with _main_module_hidden(), _deaf_to_ctrl_c():
                 process.start()
         except (OSError, EOFError) as exc:  # the fork server could not start or fork
             ours.close()
@@ -301,7 +301,34 @@ def _serve(connection: Connection) -> None:
         if jobs is None:
             return
         for job in jobs:
-            connection.send(process_file(job))
+            outcome = process_file(job)
+            try:
+                connection.send(outcome)
+            except OSError:  # the parent is gone, or has stopped listening: nothing to answer
+                return
+
+
+@contextlib.contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """Start the fork server, if this starts it, with Ctrl-C ignored.
+
+    Ctrl-C reaches the whole process group. A fork server started with SIGINT ignored keeps it
+    ignored (Python installs its KeyboardInterrupt handler only over the default), and so does every
+    worker it forks, from its first instruction: no worker prints a KeyboardInterrupt traceback
+    from before `_serve` could ignore the signal itself. The parent blocks the signal meanwhile, so
+    a Ctrl-C pressed during the start stays pending (Linux queues a blocked signal even when it is
+    ignored) and reaches the parent's own handler right after.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @contextlib.contextmanager

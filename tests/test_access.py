@@ -70,7 +70,7 @@ def test_granting_again_updates_the_role(db: Database, role: str) -> None:
     db.load(SEEDS)
     db.run("db", "grant-readonly", role)
     again = db.run("db", "grant-readonly", role, "--password", "s3cret-pw")
-    assert f"Role {role} updated: it can read 26 tables and views" in again.stdout
+    assert f"Role {role} updated: it can read 27 tables and views" in again.stdout
     assert "s3cret-pw" not in again.output
     assert db.scalar("SELECT rolcanlogin FROM pg_roles WHERE rolname = :r", r=role) is True
 

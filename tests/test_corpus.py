@@ -83,7 +83,8 @@ def test_sample_file_matches_golden(corpus: Database, path: str) -> None:
     assert canonical == expected["canonical_url"]
     assert summary.startswith(expected["summary_starts"])
     credits = corpus.rows(
-        "SELECT au.name, aa.role FROM article_authors aa JOIN authors au ON au.id = aa.author_id"
+        "SELECT au.name, aa.role, aa.affiliation FROM article_authors aa"
+        " JOIN authors au ON au.id = aa.author_id"
         " WHERE aa.article_id = :id ORDER BY aa.position",
         id=article_id,
     )

@@ -8,7 +8,8 @@ from conftest import SEEDS, Database
 from etl.load import SCHEMA_HEAD
 
 RECREATED = (
-    "recreated the views v_articles, v_article_links, v_daily_articles, v_domain_stats, v_article_versions"
+    "recreated the views v_articles, v_article_links, v_daily_articles, v_domain_stats, v_article_versions,"
+    " v_article_credits"
 )
 
 

@@ -155,7 +155,7 @@ def test_stats_by_encoding_and_language(loaded: Database) -> None:
         "encoding,articles\nbig5hkscs,1\ncp1252,1\ncp932,1\ncp949,1\nutf-8,1\n"
     )
     assert loaded.run("stats", "--by", "language", "--format", "csv").stdout == (
-        "language,script,articles\nen,,1\nja,,1\nko,,1\nzh,zh-Hans,1\nzh,zh-Hant,1\n"
+        "language,script,articles\nen,(none),1\nja,(none),1\nko,(none),1\nzh,zh-Hans,1\nzh,zh-Hant,1\n"
     )
     view = loaded.rows(
         "SELECT language, script, source_encoding FROM v_articles WHERE source_path = 'big5.md'"

@@ -192,6 +192,16 @@ def test_gnews_transcript_copies_are_one_article(db: Database) -> None:
     assert [is_canonical for _, is_canonical in twins].count(1) == 1 and len(twins) == 2
 
 
+def test_files_without_text_are_not_copies_of_each_other(db: Database) -> None:
+    """22 sample transcripts have a title and no text: an empty text says nothing of identity."""
+    db.load(SAMPLE)
+    empty = db.rows(
+        "SELECT count(*), count(DISTINCT canonical_article_id) FROM articles WHERE char_count = 0"
+    )
+    assert empty == [(22, 22)]
+    assert db.scalar("SELECT count(*) FROM v_articles WHERE char_count = 0") == 22
+
+
 def test_search_and_stats_count_each_article_once(db: Database, tmp_path: Path) -> None:
     shutil.copytree(SEEDS, tmp_path / "a")
     shutil.copytree(SEEDS, tmp_path / "b")

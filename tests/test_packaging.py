@@ -92,6 +92,9 @@ def test_installed_wheel_runs_from_any_folder(
         assert "  articles inserted          4" in loaded
         current = _run([etl_command, "db", "current", "--db", url], elsewhere).splitlines()
         assert current[1:] == [f"Current revision: {SCHEMA_HEAD}", f"Head revision:    {SCHEMA_HEAD}"]
+        # the report's template is package data: the wheel must carry it
+        assert _run([etl_command, "report", "--db", url], elsewhere).startswith("Wrote etl-report.html (")
+        assert "<svg" in (elsewhere / "etl-report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("tool", ["pipx", "uv"])

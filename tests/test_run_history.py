@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, SEEDS, Database
 from sqlalchemy.engine import make_url
 
+from etl import __version__
 from etl.cli import cli
 
 SECRET = "Tr0ub4dor-json-secret"
@@ -40,7 +41,10 @@ def test_run_json_is_the_only_thing_on_stdout(db: Database, tmp_path: Path) -> N
     folder = _folder_with_a_bad_file(tmp_path)
     result = db.run("run", str(folder), "--json", expect_exit=1)
     summary = json.loads(result.stdout)  # the whole of stdout is one JSON object
-    assert list(summary) == ["run_id", "status", "database", "paths", "shard", *COUNTS, "elapsed_s", "errors"]
+    assert list(summary) == [
+        "run_id", "status", "database", "paths", "shard", *COUNTS, "elapsed_s", "warnings", "errors"
+    ]  # fmt: skip
+    assert summary["warnings"] == []
     assert {k: summary[k] for k in ["run_id", "status", "paths", "shard", *COUNTS]} == {
         "run_id": 1,
         "status": "partial",
@@ -81,7 +85,7 @@ def test_runs_lists_the_newest_first_in_every_format(db: Database) -> None:
         (1, "succeeded", 4, 0),
     ]
     assert rows[0]["paths"] == str(SEEDS)
-    assert rows[0]["etl_version"] == "0.5.0"
+    assert rows[0]["etl_version"] == __version__
     assert rows[0]["finished_at"] >= rows[0]["started_at"]
     assert [r["id"] for r in json.loads(db.run("runs", "--limit", "1", "--format", "json").stdout)] == [2]
     table = db.run("runs").stdout.splitlines()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from etl.load.sql import Row, in_chunks, insert_rows
 from etl.records import Article
@@ -41,14 +41,14 @@ class SharedRows:
 
     def ensure(
         self, connection: Connection, table: Table, key: str, columns: Sequence[str], rows: dict[str, Row]
-    ) -> None:
+    ) -> list[str]:
         """Make sure a row exists for every key in `rows` (key -> values in the order of `columns`)
-        and learn its id."""
+        and learn its id; the keys that were not known before."""
         known = self.ids(table)
         # sorted: concurrent loaders then take the unique-index locks in one order, never a cycle
         missing = sorted(value for value in rows if value not in known)
         if not missing:
-            return
+            return missing
         for batch in in_chunks(missing):
             insert_rows(connection, table, columns, [rows[value] for value in batch], conflict_key=key)
         staged = self._staged.setdefault(table.name, {})
@@ -56,12 +56,14 @@ class SharedRows:
         for batch in in_chunks(missing):
             for row_id, value in connection.execute(select(table.c.id, column).where(column.in_(batch))):
                 staged[value] = row_id
+        return missing
 
     def resolve(self, connection: Connection, articles: Iterable[Article]) -> None:
         """Ensure every shared row the articles refer to, parents before children."""
         articles = list(articles)
-        names = {c.name for a in articles for c in a.credits}
-        self.ensure(connection, authors, "name", ("name",), {n: (n,) for n in names})
+        people = {c.name: (c.name, c.person) for a in articles for c in a.credits}
+        found = self.ensure(connection, authors, "name", ("name", "person"), people)
+        _name_the_people(connection, found, people)
         tag_names = {t for a in articles for t in a.tags}
         self.ensure(connection, tags, "name", ("name",), {t: (t,) for t in tag_names})
         self._resolve_categories(connection, {p for a in articles for p in a.categories})
@@ -85,6 +87,15 @@ class SharedRows:
                 path = category_path(prefix)
                 rows[path] = (prefix[-1], path, depth, known[parent] if parent else None)
             self.ensure(connection, categories, "path", ("name", "path", "depth", "parent_id"), rows)
+
+
+def _name_the_people(connection: Connection, names: list[str], people: dict[str, Row]) -> None:
+    """Authors that an etl before 0.6 inserted have no person yet: they get theirs when met."""
+    if names:
+        connection.execute(
+            update(authors).where(authors.c.name == bindparam("n"), authors.c.person.is_(None)),
+            [{"n": name, "person": people[name][1]} for name in names],
+        )
 
 
 def category_path(names: tuple[str, ...]) -> str:

@@ -348,7 +348,9 @@ def _versions(connection: Connection, ids: Sequence[int]) -> list[Version]:
                 feed=feed,
                 instant=at if precision == "second" else None,
                 url=url,
-                text=sha,
+                # a text too short to sign (an empty transcript, a title and a link) says nothing
+                # of which article a file is: files that share only such a text stay apart
+                text=sha if shingles else None,
                 shingles=shingles or 0,
                 signature=array("I", bytes(signature or b"")),
                 scheme=scheme,

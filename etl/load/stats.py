@@ -42,20 +42,33 @@ QUERIES = {
         "SELECT source_encoding AS encoding, count(*) AS articles FROM v_articles"
         " GROUP BY source_encoding ORDER BY articles DESC, source_encoding"
     ),
+    # people, not spellings: authors that share a person key are one person (see etl.transform.people)
     "role": (
-        "SELECT x.role, count(*) AS credits, count(DISTINCT x.author_id) AS people,"
+        "SELECT x.role, count(*) AS credits, count(DISTINCT coalesce(au.person, au.name)) AS people,"
         " count(DISTINCT x.article_id) AS articles FROM article_authors x "
         + LIVE.format(alias="x")
-        + " GROUP BY x.role ORDER BY credits DESC, x.role"
+        + " JOIN authors au ON au.id = x.author_id GROUP BY x.role ORDER BY credits DESC, x.role"
     ),
 }
 DIMENSIONS = tuple(QUERIES)
+# what a missing value is called in a table or CSV (JSON keeps null): a month unknown, a script
+# that does not apply (only Chinese has one)
+MISSING = {"month": "(undated)", "script": "(none)"}
+UNKNOWN = "(unknown)"
 
 
 @dataclass(frozen=True)
 class Counts:
     columns: tuple[str, ...]
     rows: list[tuple[Any, ...]]
+
+    def named_rows(self) -> list[tuple[Any, ...]]:
+        """The rows with a name for each missing value, so no row of a table or CSV is blank."""
+        names = [MISSING.get(column, UNKNOWN) for column in self.columns]
+        return [
+            tuple(name if value is None else value for name, value in zip(names, row, strict=True))
+            for row in self.rows
+        ]
 
 
 def counts_by(engine: Engine, dimension: str) -> Counts:

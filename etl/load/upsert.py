@@ -55,7 +55,7 @@ ARTICLE_COLUMNS = (
     "feed",
     "updated_at",
 )
-CREDIT_COLUMNS = ("article_id", "author_id", "role", "position")
+CREDIT_COLUMNS = ("article_id", "author_id", "role", "position", "affiliation")
 CATEGORY_COLUMNS = ("article_id", "category_id")
 TAG_COLUMNS = ("article_id", "tag_id")
 IMAGE_COLUMNS = ("article_id", "role", "position", "image_id", "alt", "title", "caption", "width", "height")
@@ -198,7 +198,10 @@ def _insert_children(connection: Connection, shared: SharedRows, batch: list[tup
 
 
 def _credit_rows(article_id: int, article: Article, author_ids: Mapping[str, int]) -> list[Row]:
-    return [(article_id, author_ids[c.name], c.role, n) for n, c in enumerate(article.credits, start=1)]
+    return [
+        (article_id, author_ids[c.name], c.role, n, c.affiliation)
+        for n, c in enumerate(article.credits, start=1)
+    ]
 
 
 def _category_rows(article_id: int, article: Article, category_ids: Mapping[str, int]) -> list[Row]:

@@ -213,9 +213,16 @@ authors = Table(
     "authors",
     metadata,
     Column("id", Integer, primary_key=True, comment="Surrogate key."),
-    Column("name", Text, nullable=False, unique=True, comment="Person or organisation name."),
+    Column("name", Text, nullable=False, unique=True, comment="Person or organisation name, as credited."),
+    Column(
+        "person",
+        Text,
+        comment="Who the name is: one key for the spellings of one person (`Winner 文祥` and "
+        "`为自由而战（文祥）` are 文祥); NULL for names not met since etl 0.6.",
+    ),
     comment="Every person or organisation credited by any article.",
 )
+Index(None, authors.c.person)
 
 article_authors = Table(
     "article_authors",
@@ -226,9 +233,15 @@ article_authors = Table(
         "role",
         String(32),
         primary_key=True,
-        comment="author (front matter), writer, editor, proofreader, translator, reviewer, publisher, page.",
+        comment="author (front matter), writer, editor, proofreader, translator, reviewer, transcriber, "
+        "publisher, designer, source, page.",
     ),
     Column("position", Integer, nullable=False, comment="Order of the credit in the article, from 1."),
+    Column(
+        "affiliation",
+        Text,
+        comment="The farm or team the name was credited with (纽约香草山农场：天才老鼠), if any.",
+    ),
     comment="Who is credited for an article, and as what.",
 )
 Index(None, article_authors.c.author_id)

@@ -63,6 +63,15 @@ V_ARTICLES = View(
             "integer",
             "Live files that are this article: 1, or more with copies and revisions.",
         ),
+        ViewColumn(
+            "credits",
+            "text",
+            "Every name the article credits with its roles, names in credit order: "
+            "`天才老鼠 (editor, transcriber); 文敏 (publisher, reviewer)`.",
+        ),
+        ViewColumn(
+            "publisher", "text", "Names credited as publisher (a date line's site, a transcript's 发布)."
+        ),
     ),
 )
 
@@ -130,4 +139,26 @@ V_ARTICLE_VERSIONS = View(
     ),
 )
 
-VIEWS = (V_ARTICLES, V_ARTICLE_LINKS, V_DAILY_ARTICLES, V_DOMAIN_STATS, V_ARTICLE_VERSIONS)
+V_ARTICLE_CREDITS = View(
+    "v_article_credits",
+    "Every credit of a real article: who, in what role, with which farm or team. Count people by "
+    "`person`, which joins the spellings of one person.",
+    (
+        ViewColumn("article_id", "integer", "The real article (articles.id)."),
+        ViewColumn("title", "text", "Its title."),
+        ViewColumn("published_at", "timestamp", "Its publication instant (UTC)."),
+        ViewColumn("feed", "text", "Its feed."),
+        ViewColumn("name", "text", "The name as credited (`Winner为自由而战（文祥）`)."),
+        ViewColumn(
+            "person",
+            "text",
+            "Who the name is: one key for the spellings of one person (`Winner 文祥` and "
+            "`为自由而战（文祥）` are 文祥); the name itself for names not re-read since etl 0.6.",
+        ),
+        ViewColumn("role", "text", "writer, editor, transcriber, proofreader, reviewer, publisher, …"),
+        ViewColumn("affiliation", "text", "The farm or team credited with the name, if any."),
+        ViewColumn("position", "integer", "Order of the credit in the article, from 1."),
+    ),
+)
+
+VIEWS = (V_ARTICLES, V_ARTICLE_LINKS, V_DAILY_ARTICLES, V_DOMAIN_STATS, V_ARTICLE_VERSIONS, V_ARTICLE_CREDITS)

@@ -19,7 +19,7 @@ from etl.records import (
 )
 from etl.transform.bylines import read_credits
 from etl.transform.classify import skip_reason
-from etl.transform.dates import find_cjk_date, parse_date, parse_date_line
+from etl.transform.dates import find_cjk_date, narrows, parse_date, parse_date_line
 from etl.transform.feeds import feed_of
 from etl.transform.fields import (
     AUTHOR_KEYS,
@@ -37,10 +37,12 @@ from etl.transform.fields import (
     front_matter_json,
 )
 from etl.transform.fingerprint import fingerprint
+from etl.transform.furniture import furniture
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
 from etl.transform.language import identify
 from etl.transform.markdown_body import plain_inline, render_body
+from etl.transform.people import person_key
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
 from etl.transform.summary import build_summary
 from etl.transform.urls import host_of, registered_domain, resolve_url
@@ -67,26 +69,30 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     # relative links in HTML posts (Hexo RSS) are relative to the original page; in Markdown
     # archives they point inside the archive, so they stay as written
     base = canonical if rendered.body_format == "html" else None
-    body = read_credits([p.text for p in content.paragraphs])
-    prose = [p for i, p in enumerate(content.paragraphs) if i not in body.credit_lines]
     stated_title = as_text(first_value(meta, TITLE_KEYS))
     title = (plain_inline(stated_title) if stated_title else content.first_heading) or None
+    date_line = find_date_line(content.code_spans)
+    paragraphs = content.paragraphs
+    furnished = furniture(paragraphs, title, date_line.text if date_line else None)
+    text = "\n".join(p.text for i, p in enumerate(paragraphs) if i not in furnished)
+    body = read_credits([p.text for p in paragraphs])
+    prose = [p for i, p in enumerate(paragraphs) if i not in body.credit_lines and i not in furnished]
+    published = _published(
+        doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
+    )
     images = _images(meta, content, base)
     links = _links(content.links, base)
-    reason = skip_reason(title, tuple(prose), len(links), len(images))
+    stated = stated_title is not None or first_value(meta, DATE_KEYS) is not None
+    reason = skip_reason(title, tuple(prose), len(links), len(images), published is not None, stated)
     if reason is not None:
         return Skipped(doc.source, reason)
     # the language of what the article says: not its navigation, link lists, credits or date lines
     reading = [p.text for p in prose if p.linked_share < MAX_LINKED_SHARE]
     language, script = identify(title, "\n".join(reading))
-    date_line = find_date_line(content.code_spans)
     publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
-    published = _published(
-        doc, prose, title, date_line.published if date_line else None, body.date_text, timezone
-    )
     front_matter, json_warnings = front_matter_json(meta)
     categories = category_paths(first_value(meta, CATEGORY_KEYS))
-    search = search_text(title, content.text)
+    search = search_text(title, text)
     return Article(
         source=doc.source,
         content_sha256=doc.content_sha256,
@@ -94,7 +100,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         published=published,
         body_format=rendered.body_format,
         body_html=rendered.html,
-        body_text=content.text,
+        body_text=text,
         summary=build_summary(text for text in reading if text != title),
         canonical_url=canonical,
         front_matter=front_matter,
@@ -115,8 +121,13 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
 
 
 def _credits(meta: dict[str, Any], found: tuple[Credit, ...]) -> tuple[Credit, ...]:
+    """The front matter's authors, then what the body credits; each name and role once (the first
+    mention's affiliation), with the person it names."""
     stated = tuple(Credit(name, "author") for name in as_names(first_value(meta, AUTHOR_KEYS)))
-    return tuple(dict.fromkeys(stated + found))
+    first: dict[tuple[str, str], Credit] = {}
+    for credit in stated + found:
+        first.setdefault((credit.name, credit.role), replace(credit, person=person_key(credit.name)))
+    return tuple(first.values())
 
 
 def _published(
@@ -127,8 +138,13 @@ def _published(
     credited_date: str | None,
     timezone: str,
 ) -> PublishedDate | None:
-    """Front matter date, else the re-post date line, else a dated line in the body, else the title
-    or the file name."""
+    """Front matter date, else the re-post date line, else `发布时间：` in the credits, else the
+    title's and the file name's date, else a line of the body that is only a date.
+
+    A transcript quotes dates (`1989年6月4日` on a line of its own): what its title and file name
+    say outranks them. The title's date wins over the file name's unless it is vaguer and the file
+    name's falls inside it (a title saying only the month, a file name giving the day).
+    """
     stated = first_value(doc.metadata, DATE_KEYS)
     if stated is not None:
         return parse_date(stated, timezone)
@@ -138,12 +154,17 @@ def _published(
         found = parse_date(credited_date, timezone)
         if found:
             return found
+    from_title = find_cjk_date(title, timezone) if title else None
+    from_name = date_from_file_name(doc.source.source_path, timezone)
+    if from_title and from_name:
+        return from_name if narrows(from_name, from_title) else from_title
+    if from_title or from_name:
+        return from_title or from_name
     for paragraph in prose:
         found = parse_date_line(paragraph.text, timezone)
         if found:
             return found
-    from_title = find_cjk_date(title, timezone) if title else None
-    return from_title or date_from_file_name(doc.source.source_path, timezone)
+    return None
 
 
 def _canonical_url(meta: dict[str, Any], links: tuple[LinkRef, ...]) -> str | None:

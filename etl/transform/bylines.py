@@ -1,4 +1,12 @@
-"""Credit lines in bodies (`【文/观察者网 齐倩】`, `作者：…`, `校对：…`) as names with roles."""
+"""Credit lines in bodies (`【文/观察者网 齐倩】`, `作者：…`, `校对：…`) as names with roles.
+
+A transcript is full of lines that look like credits and are speech: `记者：今天也是…` is the
+reporter talking, `翻译：郭先生` the interpreter addressing someone. So a credit's value must read
+as names (short, no sentence punctuation, no stray bracket, no clause-long parts), and the labels
+that double as a speaker's tag (翻译) count only inside a block of credits. A name may carry its
+farm or team (`纽约香草山农场：天才老鼠`, `温哥华扬帆农场 Winner为自由而战（文祥）`,
+`战友之声听写组【呼吸的雾霾】【黑郁金香】`): that becomes the credit's affiliation.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +17,19 @@ from etl.records import Credit
 
 # label -> role; `None` marks a label whose value is a date, not a name
 ROLE_LABELS: dict[str, str | None] = {
+    "全文发布稿总审核": "reviewer",
+    "全文发布稿审核": "reviewer",
+    "发布稿审核": "reviewer",
     "翻译/简评": "translator",
     "责任编辑": "editor",
     "要点提取": "editor",
+    "提取要点": "editor",
     "新闻来源": "source",
     "发布时间": None,
+    "总审核": "reviewer",
     "作者": "writer",
     "撰文": "writer",
     "撰稿": "writer",
-    "记者": "writer",
     "文": "writer",
     "听写": "transcriber",
     "校对": "proofreader",
@@ -35,20 +47,38 @@ ROLE_LABELS: dict[str, str | None] = {
     "美工": "designer",
     "Page": "page",
 }
+# labels that are also how a transcript tags a speaker (the interpreter): credits only in a block
+SPEAKER_LABELS = frozenset({"翻译", "译者"})
 _LABEL = "|".join(re.escape(label) for label in sorted(ROLE_LABELS, key=len, reverse=True))
 # one segment: one or more labels (`听写/校对/要点提取`) then a colon; segments split on `|` or space
 _LABELS = rf"(?P<labels>(?:{_LABEL})(?:\s*[/，,、]\s*(?:{_LABEL}))*)"
 _SEGMENT = re.compile(rf"(?:^|[|｜]\s*|\s+){_LABELS}\s*[：:]\s*")
 _LABEL_ONLY = re.compile(rf"^{_LABELS}\s*[：:]?$")
 _LABEL_FIND = re.compile(_LABEL)
+# a reporter is credited in a bracketed byline only: `记者：` in a transcript is a reporter speaking
 _BRACKET_BYLINE = re.compile(r"^【\s*(?P<label>文|作者|撰文|记者)\s*[/／:：]\s*(?P<names>[^】]+)】$")
 _NAME_SEPARATORS = re.compile(r"\s*(?:[/|｜、,，;；]|\band\b)\s*")
 _MARKUP = re.compile(r"[*_`~\\]+")
 # a value with sentence punctuation is speech (`翻译：我能澄清一下吗？`), not a name
 _PROSE = re.compile(r"[。？！?!…]")
-_AFFILIATION = re.compile(r"^[^：:；]{1,30}[：:；]\s*")
+# `纽约香草山农场：天才老鼠`: a farm or team, then the name
+_AFFILIATION_COLON = re.compile(r"^(?P<team>[^：:；;]{1,30})[：:；;]\s*(?P<rest>.+)$")
+# `温哥华扬帆农场  Winner为自由而战（文祥）`: a team ends in one of these words, then a space
+_TEAM_SUFFIX = r"(?:农场|農場|站|组|組|小组|团队|團隊|团|團|频道|頻道|联盟|聯盟|工作室)"
+_TEAM = re.compile(rf"{_TEAM_SUFFIX}$")
+# a line that opens with a label or a speaker's tag (`翻译：…`, `记者：…`) is never a name listed
+# under the label above it: it is a credit line of its own, or speech
+_TAGGED = re.compile(rf"^(?:{_LABEL}|记者|主持人)\s*[：:]")
+_AFFILIATION_SPACE = re.compile(rf"^(?P<team>\S{{1,28}}{_TEAM_SUFFIX})\s+(?P<rest>[^\s/|｜、,，;；].*)$")
+# `战友之声听写组【呼吸的雾霾】【黑郁金香】`: a team, then names in brackets
+_BRACKET_LIST = re.compile(r"^(?P<team>[^【】]*)(?P<names>(?:【[^【】]+】\s*)+)$")
+_BRACKETED = re.compile(r"【([^【】]+)】")
+_OPENING, _CLOSING = "(（[【《", ")）]】》"
 MAX_CREDIT_LINE = 200
-MAX_NAME = 40
+# a name, or a farm name with a handle (`Winner为自由而战（文祥）`), is short
+MAX_NAME = 30
+# a comma-separated part longer than this is a clause, not a name
+MAX_LISTED_NAME = 12
 
 
 @dataclass(frozen=True)
@@ -58,6 +88,7 @@ class CreditLine:
     credits: tuple[Credit, ...] = ()
     date_text: str | None = None
     open_roles: tuple[str, ...] = ()
+    speaker_label: bool = False  # its labels could be a speaker's tag: a credit only within a block
 
 
 def parse_credit_line(line: str) -> CreditLine | None:
@@ -67,7 +98,7 @@ def parse_credit_line(line: str) -> CreditLine | None:
         return None
     bracket = _BRACKET_BYLINE.match(text)
     if bracket:
-        role = ROLE_LABELS[bracket.group("label")] or "writer"
+        role = ROLE_LABELS.get(bracket.group("label")) or "writer"
         return CreditLine(credits=_bracket_credits(bracket.group("names"), role))
     label_only = _LABEL_ONLY.match(text)
     if label_only:
@@ -77,30 +108,70 @@ def parse_credit_line(line: str) -> CreditLine | None:
 
 
 def credits_below(line: str, roles: tuple[str, ...]) -> tuple[Credit, ...]:
-    """Names listed under a label-only line, one a line, maybe as `加拿大红叶农场：百鸣jpqg`."""
+    """Names listed under a label-only line, one a line, maybe with their farm (`农场：name`)."""
     text = _MARKUP.sub("", line).strip()
-    if not text or len(text) > MAX_NAME + 30 or "，" in text:
+    if not text or len(text) > MAX_NAME + 30 or _TAGGED.match(text):
         return ()
-    names = split_names(_AFFILIATION.sub("", text))
-    if not names:
-        return ()
-    return tuple(Credit(name, role) for name in names for role in roles)
+    return tuple(Credit(name, role, team) for name, team in named(text) for role in roles)
+
+
+def named(text: str) -> list[tuple[str, str | None]]:
+    """The names a credit's value holds, each with its farm or team; [] when it reads as speech."""
+    team = None
+    for pattern in (_AFFILIATION_COLON, _AFFILIATION_SPACE):
+        match = pattern.match(text)
+        if match and not _BRACKET_LIST.match(text) and _affiliated(match["team"].strip(), match["rest"]):
+            team, text = match["team"].strip(), match["rest"]
+            break
+    brackets = _BRACKET_LIST.match(text)
+    if brackets:
+        listed = _BRACKETED.findall(brackets["names"])
+        names = [n for n in (_clean(name) for name in listed) if n]
+        team = _clean(brackets["team"]) or team
+        return [(name, team) for name in dict.fromkeys(names)] if all(_name_like(n) for n in names) else []
+    return [(name, team) for name in split_names(text)]
+
+
+def _affiliated(team: str, rest: str) -> bool:
+    """`农场：name` or `X：one name`; a speaker's `唐平：团契，教会有` is neither."""
+    return _TEAM.search(team) is not None or len(split_names(rest)) == 1
 
 
 def split_names(text: str) -> list[str]:
     """Split a credit's value into names on `/`, `|`, `｜`, `、`, commas and `and`; [] for prose."""
     if _PROSE.search(text):
         return []
+    parts = _NAME_SEPARATORS.split(_MARKUP.sub("", text))
+    listed = len(parts) > 1 and re.search(r"[,，]", text) is not None
     names: list[str] = []
-    for part in _NAME_SEPARATORS.split(_MARKUP.sub("", text)):
-        name = part.strip(" \t\u3000.。:：\"'“”《》【】#")
+    for part in parts:
+        name = _clean(part)
         if not name:
             continue
-        if len(name) > MAX_NAME:
+        if not _name_like(name) or (listed and len(name) > MAX_LISTED_NAME):
             return []
         if name not in names:
             names.append(name)
     return names
+
+
+def _clean(part: str) -> str:
+    return part.strip(" \t\u3000.。:：\"'“”《》#")
+
+
+def _name_like(name: str) -> bool:
+    """Short, its brackets balanced, not a bracketed aside (`(英语`, `听不清)`, `（注：…）`)."""
+    if len(name) > MAX_NAME or name[0] in _OPENING or name[-1] in _OPENING:
+        return False
+    depth = 0
+    for character in name:
+        if character in _OPENING:
+            depth += 1
+        elif character in _CLOSING:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0 and "：" not in name and ":" not in name
 
 
 def _segments(text: str) -> CreditLine | None:
@@ -109,6 +180,7 @@ def _segments(text: str) -> CreditLine | None:
         return None
     credits: list[Credit] = []
     date_text = None
+    speaker = False
     for index, match in enumerate(starts):
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         value = text[match.end() : end].strip()
@@ -116,13 +188,14 @@ def _segments(text: str) -> CreditLine | None:
         if any(ROLE_LABELS[label] is None for label in labels):
             date_text = value
             continue
-        names = split_names(value)
+        speaker = speaker or any(label in SPEAKER_LABELS for label in labels)
+        names = named(value)
         if value and not names:
             return None  # a label followed by prose: dialogue, not a credit
-        credits.extend(Credit(name, role) for name in names for role in _roles(match.group("labels")))
+        credits.extend(Credit(n, role, team) for n, team in names for role in _roles(match.group("labels")))
     if not credits and date_text is None:
         return None
-    return CreditLine(credits=tuple(credits), date_text=date_text)
+    return CreditLine(credits=tuple(credits), date_text=date_text, speaker_label=speaker)
 
 
 def _roles(labels: str) -> tuple[str, ...]:
@@ -149,14 +222,19 @@ class Credits:
 
 
 def read_credits(lines: list[str]) -> Credits:
-    """Every credit in a body: one-line credits and label lines followed by a list of names."""
+    """Every credit in a body: one-line credits and label lines followed by a list of names.
+
+    A line whose labels could be a speaker's tag counts only next to another credit line.
+    """
+    parsed: list[CreditLine | None] = [parse_credit_line(line) for line in lines]
     credits: list[Credit] = []
     used: set[int] = set()
     date_text = None
     open_roles: tuple[str, ...] = ()
-    for index, line in enumerate(lines):
-        parsed = parse_credit_line(line)
-        if parsed is None:
+    for index, (line, found) in enumerate(zip(lines, parsed, strict=True)):
+        if found is not None and found.speaker_label and not _in_a_block(parsed, index):
+            found = None
+        if found is None:
             below = credits_below(line, open_roles) if open_roles else ()
             if below:
                 credits.extend(below)
@@ -165,8 +243,16 @@ def read_credits(lines: list[str]) -> Credits:
                 open_roles = ()
             continue
         used.add(index)
-        credits.extend(parsed.credits)
-        open_roles = parsed.open_roles
-        date_text = date_text or parsed.date_text
-    unique = tuple(dict.fromkeys(credits))
-    return Credits(credits=unique, credit_lines=frozenset(used), date_text=date_text)
+        credits.extend(found.credits)
+        open_roles = found.open_roles
+        date_text = date_text or found.date_text
+    first: dict[tuple[str, str], Credit] = {}
+    for credit in credits:
+        first.setdefault((credit.name, credit.role), credit)  # the first mention's affiliation
+    return Credits(credits=tuple(first.values()), credit_lines=frozenset(used), date_text=date_text)
+
+
+def _in_a_block(parsed: list[CreditLine | None], index: int) -> bool:
+    """Whether the line before or after this one is a credit line that is not itself speech-like."""
+    neighbours = [parsed[i] for i in (index - 1, index + 1) if 0 <= i < len(parsed)]
+    return any(n is not None and not n.speaker_label for n in neighbours)

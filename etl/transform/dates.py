@@ -11,8 +11,10 @@ from dateutil import parser as dateutil_parser
 
 from etl.records import PublishedDate
 
+# the day's 日 is often left out in titles (`2023年01月04文贵大直播`): a day is one or two digits
+# followed by 日/号 or by anything but another digit
 _CJK_DATE = re.compile(
-    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})\s*[日号])?"
+    r"(?P<year>\d{4})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?:(?P<day>\d{1,2})(?:\s*[日号]|(?!\d)))?"
     r"(?:\s*(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{1,2})\s*分?)?"
 )
 _RFC_2822 = re.compile(r"(?:[A-Z][a-z]{2}, )?\d{1,2} [A-Z][a-z]{2} \d{4} \d{1,2}:\d{2}(?::\d{2})? ")
@@ -112,6 +114,18 @@ def _to_utc(moment: datetime, zone: tzinfo, precision: str) -> PublishedDate | N
     except (OverflowError, ValueError):
         return None
     return PublishedDate(value=utc, precision=precision)  # type: ignore[arg-type]
+
+
+_FINENESS = ("year", "month", "day", "hour", "minute", "second")
+
+
+def narrows(finer: PublishedDate, coarser: PublishedDate) -> bool:
+    """Whether `finer` states more than `coarser` and lies within the period `coarser` names
+    (the 28th of a month that a title gives only as `2019年9月`)."""
+    if _FINENESS.index(finer.precision) <= _FINENESS.index(coarser.precision):
+        return False
+    fields = ("year", "month", "day", "hour", "minute", "second")[: _FINENESS.index(coarser.precision) + 1]
+    return all(getattr(finer.value, f) == getattr(coarser.value, f) for f in fields)
 
 
 def parse_date_line(line: str, timezone: str = "UTC") -> PublishedDate | None:

@@ -22,14 +22,15 @@ _FILE_DATES = (
     # Transcript-22-05-2024.md (day first, as the court files of the GNews archive)
     re.compile(r"(?<!\d)(?P<d>0[1-9]|[12]\d|3[01])-(?P<m>0[1-9]|1[0-2])-(?P<y>(?:19|20)\d{2})(?!\d)"),
 )
-# folder dates that stand for "unknown" in the GNews archive
-PLACEHOLDER_FILE_DATES = frozenset({"19691231", "19700101"})
+# folder dates that stand for "unknown" in the GNews archive (20141231 holds videos of 2015)
+PLACEHOLDER_FILE_DATES = frozenset({"19691231", "19700101", "20141231"})
 
 
 @dataclass(frozen=True)
 class DateLine:
     published: PublishedDate
     publisher: Credit | None
+    text: str  # the line as the page shows it
 
 
 def find_date_line(code_spans: tuple[str, ...]) -> DateLine | None:
@@ -42,7 +43,7 @@ def find_date_line(code_spans: tuple[str, ...]) -> DateLine | None:
         if published is None:
             continue
         name = match.group("handle") or match.group("site").strip()
-        return DateLine(published, Credit(name, "publisher") if name else None)
+        return DateLine(published, Credit(name, "publisher") if name else None, span.strip())
     return None
 
 

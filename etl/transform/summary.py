@@ -11,11 +11,15 @@ _SENTENCE_ENDS = "。！？!?."
 
 
 def build_summary(paragraphs: Iterable[str]) -> str | None:
-    """Join lead paragraphs until the summary says something, then cut at a sentence end."""
+    """Join lead paragraphs until the summary says something, then cut at a sentence end.
+
+    Short opening lines (a dateline, a greeting) are passed over, unless every line is short, as in
+    a post of a sentence and two hashtags.
+    """
+    lines = [paragraph for paragraph in paragraphs if paragraph]
+    lead = next((n for n, line in enumerate(lines) if len(line) >= MIN_PARAGRAPH), 0)
     parts: list[str] = []
-    for paragraph in paragraphs:
-        if len(paragraph) < MIN_PARAGRAPH and not parts:
-            continue
+    for paragraph in lines[lead:]:
         parts.append(paragraph)
         if sum(len(part) for part in parts) >= MIN_LEAD:
             break

@@ -132,7 +132,7 @@ def test_front_matter_fields() -> None:
 def test_random_markup_never_raises(body: str) -> None:
     article = transform(_doc(body))
     if isinstance(article, Skipped):
-        assert article.reason.startswith(("placeholder: ", "index page: "))
+        assert article.reason.startswith(("placeholder: ", "index page: ", "stub: ", "link list: "))
         return
     assert article.char_count == len(article.body_text)
     assert article.summary is None or len(article.summary) <= 280
@@ -200,3 +200,22 @@ def test_placeholders_and_index_pages_are_skipped() -> None:
     assert isinstance(index, Skipped)
     assert index.reason == "index page: 12 of its 12 paragraphs are links"
     assert _article("## 正文\n\n一段话。").title == "正文"
+
+
+def test_front_matter_that_states_a_title_makes_an_article_however_many_links() -> None:
+    # the shape of a Hexo RSS product post (issue 19): Japanese prose, 5 of 12 paragraphs links
+    links = [
+        f'<p><a href="https://www.dlsite.com/maniax/work/=/product_id/RJ0{n}.html">RJ0{n}</a></p>'
+        for n in range(5)
+    ]
+    prose = [
+        f"<p>この作品は{n}番目の紹介です。<a href='https://dlsite.com/{n}'>詳細</a>をご覧ください。</p>"
+        for n in range(7)
+    ]
+    body = "\n".join(prose[:4] + links + prose[4:])
+    stated = transform(_doc(body, title="DLsite 新作", categories=["二次元", "DLsite"], author="RSSHub"))
+    assert isinstance(stated, Article)
+    assert stated.title == "DLsite 新作"
+    unstated = transform(_doc(body))
+    assert isinstance(unstated, Skipped)
+    assert unstated.reason == "index page: 5 of its 12 paragraphs are links"

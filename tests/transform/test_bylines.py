@@ -70,14 +70,15 @@ def test_label_line_then_a_list_of_names() -> None:
         "这一段又是正文，很长的一段话。",
     ]
     found = read_credits(lines)
+    red_leaf, fragrant_hill, sailing = "加拿大红叶农场", "纽约香草山农场", "温哥华扬帆农场"
     assert found.credits == (
-        Credit("百鸣jpqg", "transcriber"),
-        Credit("百鸣jpqg", "proofreader"),
-        Credit("百鸣jpqg", "editor"),
-        Credit("天才老鼠", "transcriber"),
-        Credit("天才老鼠", "proofreader"),
-        Credit("天才老鼠", "editor"),
-        Credit("Winner为自由而战（文祥）", "publisher"),
+        Credit("百鸣jpqg", "transcriber", red_leaf),
+        Credit("百鸣jpqg", "proofreader", red_leaf),
+        Credit("百鸣jpqg", "editor", red_leaf),
+        Credit("天才老鼠", "transcriber", fragrant_hill),
+        Credit("天才老鼠", "proofreader", fragrant_hill),
+        Credit("天才老鼠", "editor", fragrant_hill),
+        Credit("Winner为自由而战（文祥）", "publisher", sailing),
     )
     assert found.credit_lines == frozenset({1, 2, 3, 4, 5})
 
@@ -106,3 +107,54 @@ def test_random_lines_never_raise(line: str) -> None:
 def test_random_bodies_never_raise(lines: list[str]) -> None:
     found = read_credits(lines)
     assert found.credit_lines <= set(range(len(lines)))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # reporter dialogue in a GNews transcript (issue 19): a sentence, not a list of writers
+        "记者：今天也是数以千计拒绝接种疫苗的医护人员的最后期限，"
+        " 现在还有7000名医护人员没有接种，预计达斯(卫生部长)说",
+        "翻译：(英语",
+        "翻译：听不清)",
+        "唐平：团契，教会有",
+    ],
+)
+def test_dialogue_is_not_a_credit(line: str) -> None:
+    assert parse_credit_line(line) is None
+    assert read_credits(["**听写：**", line]).credits == ()
+
+
+def test_interpreter_lines_are_credits_only_in_a_block_of_credits() -> None:
+    dialogue = ["郭先生：你好。", "翻译：非常感谢", "翻译：这是你的说法", "郭先生：对。"]
+    assert read_credits(dialogue).credits == ()
+    after_a_block = ["**全文发布稿审核：**", "加拿大红叶农场： 文敏", "翻译：非常感谢", "翻译：这是你的说法"]
+    assert read_credits(after_a_block).credits == (Credit("文敏", "reviewer", "加拿大红叶农场"),)
+
+
+def test_a_bracketed_list_is_one_name_a_bracket_with_its_team() -> None:
+    listed = "战友之声听写组【呼吸的雾霾】【黑郁金香】【彩虹桥】【文中】【杯酒渐浓】"
+    found = read_credits(["**听写：**", listed])
+    team = "战友之声听写组"
+    assert found.credits == tuple(
+        Credit(name, "transcriber", team) for name in ("呼吸的雾霾", "黑郁金香", "彩虹桥", "文中", "杯酒渐浓")
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # the reviewer label of GNews transcripts, bold with the colon inside or outside
+        (["**全文发布稿审核：**", "加拿大红叶农场： 文敏"], [("文敏", "reviewer", "加拿大红叶农场")]),
+        (["**全文发布稿审核**： 文敏"], [("文敏", "reviewer", None)]),
+        (["**全文发布稿总审核：**", "加拿大红叶农场： 文敏"], [("文敏", "reviewer", "加拿大红叶农场")]),
+        # a farm before the name, with a colon (spaces around it) or a space
+        (["**发布：**", "日本银河农场 ：   胖丁"], [("胖丁", "publisher", "日本银河农场")]),
+        (
+            ["发布：温哥华扬帆农场  Winner为自由而战（文祥）"],
+            [("Winner为自由而战（文祥）", "publisher", "温哥华扬帆农场")],
+        ),
+    ],
+)
+def test_roles_and_affiliations(lines: list[str], expected: list[tuple[str, str, str | None]]) -> None:
+    assert [(c.name, c.role, c.affiliation) for c in read_credits(lines).credits] == expected

@@ -23,6 +23,13 @@ from etl.transform.urls import host_of, registered_domain, resolve_url
         ("http://[bad", None, "http://[bad"),
         ("//cdn.example.com/a.png", "https://site.org/p/1", "https://cdn.example.com/a.png"),
         ("mailto:editor@example.com", None, "mailto:editor@example.com"),
+        # only DNS host names are case-insensitive: an IPFS content id keeps its case (issue 19)
+        (
+            "ipfs://Qmboms2wiMTB4Z4MVRjCLTQdkNyzKm4vBziNFibWqRSmc3?.png",
+            None,
+            "ipfs://Qmboms2wiMTB4Z4MVRjCLTQdkNyzKm4vBziNFibWqRSmc3?.png",
+        ),
+        ("ftp://FTP.Example.COM/Dir/File", None, "ftp://ftp.example.com/Dir/File"),
         ("javascript:void(0)", None, None),
         ("#section", None, None),
         ("   ", None, None),

@@ -17,6 +17,7 @@ from etl.cli import cli
 
 SAMPLE = FIXTURES / "gnews-sample"
 ARCHIVE = FIXTURES / "gnews-archive" / "content"
+MORE = FIXTURES / "gnews-archive-more" / "content"
 # the archive's placeholder dates: a file so named carries no real date
 PLACEHOLDER_DAYS = {"19691231", "20141231"}
 FILE_DAY = re.compile(r"/(?P<day>\d{8})-\d+\.md$")
@@ -37,6 +38,7 @@ def archive(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with fresh_database(request, request.param, tmp_path_factory.mktemp("fidelity")) as url:
         db = Database(url)
         db.load(SAMPLE, ARCHIVE)
+        db.run("run", str(MORE), "--source", "gnews-archive-more")
         yield db
         db.engine.dispose()
 
@@ -72,8 +74,15 @@ def test_no_transcript_is_dated_against_its_file_name(archive: Database) -> None
         for path, day, found in dated
         if found and found["day"] not in PLACEHOLDER_DAYS
     ]
-    assert len(named) == 156
-    assert [(path, day) for path, day, file_day in named if day != file_day] == []
+    assert len(named) == 165
+    # the one that differs is dated by its title: `…文字版2020年9月25日郭先生GTV盖特视频`
+    assert [(path, day) for path, day, file_day in named if day != file_day] == [
+        ("transcript/2020/10/20201003-8061043817760123963.md", "20200925")
+    ]
+    title = archive.scalar(
+        "SELECT title FROM articles WHERE source_path = 'transcript/2020/10/20201003-8061043817760123963.md'"
+    )
+    assert "2020年9月25日" in str(title)
 
 
 def test_a_transcripts_credit_block(archive: Database) -> None:
@@ -141,7 +150,7 @@ def test_the_views_show_credits_and_the_publisher(archive: Database) -> None:
     )
     assert str(credits).endswith("; 文敏 (publisher, reviewer)")
     assert archive.rows("SELECT count(*), count(credits), count(publisher) FROM v_articles") == [
-        (191, 27, 20)
+        (202, 38, 29)
     ]
 
 
@@ -204,7 +213,7 @@ def test_content_ids_of_other_schemes_keep_their_case(archive: Database) -> None
         # Postgres's parser keeps `Miles.Guo`, `gettr.com` and `Sherry-Netherland` as one token;
         # the index text splits them as FTS5 does, so both backends find the same articles
         (['"Miles Guo"', "Miles.Guo", "miles_guo"], 24),
-        (["gettr.com", '"gettr com"'], 3),
+        (["gettr.com", '"gettr com"'], 8),
         (["Sherry-Netherland", '"Sherry Netherland"'], 4),
         (["co-conspirator"], 2),
     ],
@@ -228,7 +237,7 @@ def test_snippets_centre_on_the_word_that_matched(archive: Database) -> None:
 def test_several_words_after_double_dash_are_one_query(archive: Database) -> None:
     joined = _search(archive, "-拜登", "普京")
     assert joined == _search(archive, "普京 -拜登")
-    assert len(joined) == 10
+    assert len(joined) == 11
 
 
 def test_stats_name_the_row_without_a_value(db: Database, tmp_path: Path) -> None:
@@ -259,3 +268,99 @@ def test_a_run_that_finds_no_article_files_says_so(db: Database, tmp_path: Path)
         assert summary["warnings"] == [f"no article files (.markdown, .md, .txt) under {folder}"]
     loaded = db.load(SEEDS)
     assert "Warning" not in loaded.stderr
+
+
+def _credits_of(db: Database, path: str) -> list[tuple[str, str, str | None]]:
+    return db.rows(
+        "SELECT au.name, x.role, x.affiliation FROM article_authors x JOIN authors au ON au.id = x.author_id"
+        " JOIN articles a ON a.id = x.article_id JOIN sources s ON s.id = a.source_id"
+        " WHERE s.name = 'gnews-archive-more' AND a.source_path = :p ORDER BY x.position",
+        p=path,
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # a team before the slash is the affiliation of the name after it
+        (
+            "transcript/2022/01/20220103-1821154.md",
+            [
+                ("Peterwong", "transcriber", "东京樱花团"),
+                ("Peterwong", "editor", "东京樱花团"),
+                ("知了知了", "proofreader", "东京樱花团"),
+                ("平安卿卿", "publisher", "东京樱花团"),
+            ],
+        ),
+        # compound labels: 编辑整理及发布, 校对整合
+        (
+            "transcript/2021/09/20210919-1560793.md",
+            [("黎明之前", "editor", None), ("黎明之前", "publisher", None)],
+        ),
+        # 速记 and 机听字幕 are transcription
+        (
+            "transcript/2023/01/20230128-53785826.md",
+            [
+                ("Maizi", "transcriber", None),
+                ("Sadhu", "transcriber", None),
+                ("枫叶红了", "proofreader", None),
+                ("枫叶红了", "publisher", None),
+            ],
+        ),
+        # a transcription group with its members in brackets, on its line or on the next
+        (
+            "transcript/2020/10/20201003-8061043817760123963.md",
+            [
+                ("彩虹桥（文桥）", "transcriber", "VOG战友之家听写组"),
+                ("SCELF (文正)", "transcriber", "VOG战友之家听写组"),
+            ],
+        ),
+        # the site before a source link with no date is the publisher
+        (
+            "gnews/1/README.md",
+            [
+                ("雅典娜GNotes", "publisher", None),
+                ("雅典娜速记组", "editor", None),
+                ("tianzhihuan", "editor", None),
+                ("tianzhihuan", "publisher", None),
+            ],
+        ),
+    ],
+)
+def test_credit_rules_on_more_of_the_archive(
+    archive: Database, path: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    assert _credits_of(archive, path) == expected
+
+
+def test_more_of_the_archive_groups_pages_and_furniture(archive: Database) -> None:
+    group = _credits_of(archive, "transcript/2021/01/20210112-769872.md")
+    assert [name for name, _, _ in group][:3] == ["Embracer牙牙", "Winner为自由而战（文祥）", "杯酒渐浓"]
+    assert {(role, team) for _, role, team in group} == {("transcriber", "喜马拉雅听写组")} and len(
+        group
+    ) == 10
+    # two credits run together with no space are not read: a label inside a name is a name
+    assert _credits_of(archive, "transcript/2022/05/20220513-2531015.md")[1:] == [
+        ("Peterwong", "transcriber", "东京樱花团"),
+        ("Peterwong", "editor", "东京樱花团"),
+    ]
+    # the handle before a farm is the person
+    assert archive.rows("SELECT au.name, au.person FROM authors au WHERE au.name LIKE 'Andy5%'") == [
+        ("Andy5_or_AndySaikai日本东京星辰农场", "andy5_or_andysaikai")
+    ]
+    # a titled article with a footer of links is an article, not an index page
+    assert (
+        archive.scalar("SELECT title FROM articles WHERE source_path = 'gnews/1/README.md'")
+        == "问题:郭叔想吃其他菜系的话会到哪里吃呢（二）"
+    )
+    starts = archive.rows(
+        "SELECT a.source_path, substr(a.body_text, 1, 12) FROM articles a"
+        " JOIN sources s ON s.id = a.source_id"
+        " WHERE s.name = 'gnews-archive-more' AND a.source_path IN"
+        " ('transcript/2019/03/20190305-7678928871394571383.md', 'transcript/2022/05/20220502-2457000.md')"
+        " ORDER BY a.source_path"
+    )
+    assert starts == [
+        ("transcript/2019/03/20190305-7678928871394571383.md", "文字版****2019年"),
+        ("transcript/2022/05/20220502-2457000.md", "视频链接：https:/"),
+    ]

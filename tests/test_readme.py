@@ -22,11 +22,9 @@ EXPECTED = [
     ],
     [
         ("观察者网", "author", 3),
-        ("东京樱花团", "proofreader", 1),
         ("東洋武士", "proofreader", 1),
-        ("东京樱花团", "publisher", 1),
+        ("東京櫻花団-Tokyo Sakura Group", "publisher", 1),
         ("老黑", "publisher", 1),
-        ("东京樱花团", "writer", 1),
         ("捆绑CCP一千年", "writer", 1),
         ("鞠峰", "writer", 1),
         ("齐倩", "writer", 1),

@@ -346,10 +346,10 @@ def test_exact_figures_of_the_seeds(loaded: Loaded) -> None:
     ]
     assert data["languages"] == [{"language": "zh", "script": "zh-Hans", "articles": 4}]
     assert [tuple(r.values()) for r in data["roles"]] == [
-        ("writer", 4, 4, 3),
         ("author", 3, 1, 3),
-        ("proofreader", 2, 2, 1),
+        ("writer", 3, 3, 3),
         ("publisher", 2, 2, 1),
+        ("proofreader", 1, 1, 1),
     ]
     assert data["people"][0] == {
         "role": "author",

@@ -52,7 +52,7 @@ def test_seed_matches_golden(seeded: Database, seed: str) -> None:
     assert [path for (path,) in categories] == expected["categories"]
 
     credits = db.rows(
-        "SELECT a.name, aa.role FROM article_authors aa JOIN authors a ON a.id = aa.author_id"
+        "SELECT a.name, aa.role, aa.affiliation FROM article_authors aa JOIN authors a ON a.id = aa.author_id"
         " WHERE aa.article_id = :id ORDER BY aa.position",
         id=article_id,
     )

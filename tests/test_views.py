@@ -49,7 +49,7 @@ def test_v_articles_on_the_seeds(db: Database) -> None:
         " FROM v_articles WHERE source_path LIKE '001%'"
     )
     assert uncategorised == [
-        (None, None, "东京樱花团, 捆绑CCP一千年", "东京樱花团, 捆绑CCP一千年", 2, 14,
+        (None, None, "捆绑CCP一千年", "捆绑CCP一千年", 2, 14,
          "https://gnews.org/zh-hans/1808313/"),
     ]  # fmt: skip
 

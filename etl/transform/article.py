@@ -17,7 +17,7 @@ from etl.records import (
     RawDocument,
     Skipped,
 )
-from etl.transform.bylines import read_credits
+from etl.transform.bylines import MAX_NAME, read_credits
 from etl.transform.classify import skip_reason
 from etl.transform.dates import find_cjk_date, narrows, parse_date, parse_date_line
 from etl.transform.feeds import feed_of
@@ -37,7 +37,7 @@ from etl.transform.fields import (
     front_matter_json,
 )
 from etl.transform.fingerprint import fingerprint
-from etl.transform.furniture import furniture
+from etl.transform.furniture import furniture, reposted_by
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
 from etl.transform.language import identify
@@ -89,7 +89,8 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     # the language of what the article says: not its navigation, link lists, credits or date lines
     reading = [p.text for p in prose if p.linked_share < MAX_LINKED_SHARE]
     language, script = identify(title, "\n".join(reading))
-    publisher = (date_line.publisher,) if date_line and date_line.publisher else ()
+    site = date_line.publisher if date_line else _reposter(paragraphs)
+    publisher = (site,) if site else ()
     front_matter, json_warnings = front_matter_json(meta)
     categories = category_paths(first_value(meta, CATEGORY_KEYS))
     search = search_text(title, text)
@@ -118,6 +119,11 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         fingerprint=fingerprint(search.body),
         warnings=doc.warnings + tuple(FileWarning("transform", w) for w in json_warnings),
     )
+
+
+def _reposter(paragraphs: tuple[Paragraph, ...]) -> Credit | None:
+    name = reposted_by(paragraphs)
+    return Credit(name, "publisher") if name and len(name) <= MAX_NAME else None
 
 
 def _credits(meta: dict[str, Any], found: tuple[Credit, ...]) -> tuple[Credit, ...]:

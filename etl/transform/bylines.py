@@ -45,13 +45,26 @@ ROLE_LABELS: dict[str, str | None] = {
     "审稿": "reviewer",
     "来源": "source",
     "美工": "designer",
+    "速记": "transcriber",
+    "机听字幕": "transcriber",
+    "整理": "editor",
+    "整合": "editor",
     "Page": "page",
+}
+# the labels as Traditional archives write them (聽寫, 校對, 編輯, 發佈): character by character
+_TRADITIONAL = str.maketrans("听写对编辑责审发译来闻时间总记机录", "聽寫對編輯責審發譯來聞時間總記機錄")
+ROLES_BY_LABEL: dict[str, str | None] = {
+    variant: role
+    for label, role in ROLE_LABELS.items()
+    for traditional in (label.translate(_TRADITIONAL),)
+    for variant in {label, traditional, traditional.replace("發布", "發佈")}
 }
 # labels that are also how a transcript tags a speaker (the interpreter): credits only in a block
 SPEAKER_LABELS = frozenset({"翻译", "译者"})
-_LABEL = "|".join(re.escape(label) for label in sorted(ROLE_LABELS, key=len, reverse=True))
-# one segment: one or more labels (`听写/校对/要点提取`) then a colon; segments split on `|` or space
-_LABELS = rf"(?P<labels>(?:{_LABEL})(?:\s*[/，,、]\s*(?:{_LABEL}))*)"
+_LABEL = "|".join(re.escape(label) for label in sorted(ROLES_BY_LABEL, key=len, reverse=True))
+# one segment: one or more labels (`听写/校对/要点提取`, `编辑整理及发布`) then a colon; segments
+# split on `|` or space
+_LABELS = rf"(?P<labels>(?:{_LABEL})(?:\s*(?:[/，,、及和与&]\s*)?(?:{_LABEL}))*)"
 _SEGMENT = re.compile(rf"(?:^|[|｜]\s*|\s+){_LABELS}\s*[：:]\s*")
 _LABEL_ONLY = re.compile(rf"^{_LABELS}\s*[：:]?$")
 _LABEL_FIND = re.compile(_LABEL)
@@ -64,12 +77,17 @@ _PROSE = re.compile(r"[。？！?!…]")
 # `纽约香草山农场：天才老鼠`: a farm or team, then the name
 _AFFILIATION_COLON = re.compile(r"^(?P<team>[^：:；;]{1,30})[：:；;]\s*(?P<rest>.+)$")
 # `温哥华扬帆农场  Winner为自由而战（文祥）`: a team ends in one of these words, then a space
-_TEAM_SUFFIX = r"(?:农场|農場|站|组|組|小组|团队|團隊|团|團|频道|頻道|联盟|聯盟|工作室)"
+_TEAM_SUFFIX = r"(?:农场|農場|站|组|組|小组|团队|團隊|团|團|団|频道|頻道|联盟|聯盟|工作室)"
 _TEAM = re.compile(rf"{_TEAM_SUFFIX}$")
 # a line that opens with a label or a speaker's tag (`翻译：…`, `记者：…`) is never a name listed
 # under the label above it: it is a credit line of its own, or speech
 _TAGGED = re.compile(rf"^(?:{_LABEL}|记者|主持人)\s*[：:]")
 _AFFILIATION_SPACE = re.compile(rf"^(?P<team>\S{{1,28}}{_TEAM_SUFFIX})\s+(?P<rest>[^\s/|｜、,，;；].*)$")
+# `VOG战友之家听写组（彩虹桥（文桥）、SCELF (文正)）`: a transcription group and its members, on one
+# line or on the line after the group's
+_GROUP_NAME = r"(?P<team>\S.{0,30}?(?:听写组|聽寫組|听写团队|聽寫團隊))"
+_GROUP = re.compile(rf"^{_GROUP_NAME}$")
+_GROUP_LIST = re.compile(rf"^{_GROUP_NAME}?\s*[（(](?P<names>.+)[）)]$")
 # `战友之声听写组【呼吸的雾霾】【黑郁金香】`: a team, then names in brackets
 _BRACKET_LIST = re.compile(r"^(?P<team>[^【】]*)(?P<names>(?:【[^【】]+】\s*)+)$")
 _BRACKETED = re.compile(r"【([^【】]+)】")
@@ -89,6 +107,7 @@ class CreditLine:
     date_text: str | None = None
     open_roles: tuple[str, ...] = ()
     speaker_label: bool = False  # its labels could be a speaker's tag: a credit only within a block
+    group: str | None = None  # a transcription group whose members may follow on the next line
 
 
 def parse_credit_line(line: str) -> CreditLine | None:
@@ -98,13 +117,23 @@ def parse_credit_line(line: str) -> CreditLine | None:
         return None
     bracket = _BRACKET_BYLINE.match(text)
     if bracket:
-        role = ROLE_LABELS.get(bracket.group("label")) or "writer"
+        role = ROLES_BY_LABEL.get(bracket.group("label")) or "writer"
         return CreditLine(credits=_bracket_credits(bracket.group("names"), role))
     label_only = _LABEL_ONLY.match(text)
     if label_only:
         roles = _roles(label_only.group("labels"))
         return CreditLine(open_roles=roles) if roles else None
+    listed = _GROUP_LIST.match(text)
+    if listed and listed["team"]:
+        return _group_members(listed["names"], listed["team"].strip())
     return _segments(text)
+
+
+def _group_members(names: str, team: str) -> CreditLine | None:
+    members = split_names(names)
+    if not members:
+        return None
+    return CreditLine(credits=tuple(Credit(name, "transcriber", team) for name in members))
 
 
 def credits_below(line: str, roles: tuple[str, ...]) -> tuple[Credit, ...]:
@@ -129,7 +158,19 @@ def named(text: str) -> list[tuple[str, str | None]]:
         names = [n for n in (_clean(name) for name in listed) if n]
         team = _clean(brackets["team"]) or team
         return [(name, team) for name in dict.fromkeys(names)] if all(_name_like(n) for n in names) else []
-    return [(name, team) for name in split_names(text)]
+    return _members(split_names(text), team)
+
+
+def _members(names: list[str], team: str | None) -> list[tuple[str, str | None]]:
+    """`东京樱花团/知了知了`: a team named before its members is their affiliation, not a name
+    (a team named alone, `发布：东京樱花团`, is the credit)."""
+    members: list[tuple[str, str | None]] = []
+    for index, name in enumerate(names):
+        if index + 1 < len(names) and _TEAM.search(name) and not _TEAM.search(names[index + 1]):
+            team = name
+            continue
+        members.append((name, team))
+    return members
 
 
 def _affiliated(team: str, rest: str) -> bool:
@@ -185,7 +226,7 @@ def _segments(text: str) -> CreditLine | None:
         end = starts[index + 1].start() if index + 1 < len(starts) else len(text)
         value = text[match.end() : end].strip()
         labels = _LABEL_FIND.findall(match.group("labels"))
-        if any(ROLE_LABELS[label] is None for label in labels):
+        if any(ROLES_BY_LABEL[label] is None for label in labels):
             date_text = value
             continue
         speaker = speaker or any(label in SPEAKER_LABELS for label in labels)
@@ -201,7 +242,7 @@ def _segments(text: str) -> CreditLine | None:
 def _roles(labels: str) -> tuple[str, ...]:
     roles: list[str] = []
     for label in _LABEL_FIND.findall(labels):
-        role = ROLE_LABELS[label]
+        role = ROLES_BY_LABEL[label]
         if role and role not in roles:
             roles.append(role)
     return tuple(roles)
@@ -231,9 +272,15 @@ def read_credits(lines: list[str]) -> Credits:
     used: set[int] = set()
     date_text = None
     open_roles: tuple[str, ...] = ()
+    group = None
     for index, (line, found) in enumerate(zip(lines, parsed, strict=True)):
         if found is not None and found.speaker_label and not _in_a_block(parsed, index):
             found = None
+        if found is None and group is not None:
+            found = _listed_under(line, group)
+        if line.strip():  # a blank line between a group and its members keeps the group
+            heading = _GROUP.match(_MARKUP.sub("", line).strip())
+            group = heading["team"] if heading else None
         if found is None:
             below = credits_below(line, open_roles) if open_roles else ()
             if below:
@@ -250,6 +297,12 @@ def read_credits(lines: list[str]) -> Credits:
     for credit in credits:
         first.setdefault((credit.name, credit.role), credit)  # the first mention's affiliation
     return Credits(credits=tuple(first.values()), credit_lines=frozenset(used), date_text=date_text)
+
+
+def _listed_under(line: str, group: str) -> CreditLine | None:
+    """`（Embracer牙牙、Winner为自由而战（文祥）、…）` on the line after `**喜马拉雅听写组**`."""
+    listed = _GROUP_LIST.match(_MARKUP.sub("", line).strip())
+    return _group_members(listed["names"], group) if listed and not listed["team"] else None
 
 
 def _in_a_block(parsed: list[CreditLine | None], index: int) -> bool:

@@ -11,6 +11,9 @@ from etl.transform.html_body import Paragraph
 INDEX_MIN_LINKS = 10
 # an index is mostly paragraphs that are nothing but a link (`#### [title](page.md)`)
 INDEX_LINK_PARAGRAPH_SHARE = 0.4
+# … unless it has a title and this much text outside its links: an article with a footer of links
+# (`更多资讯，请关注：` and a farm's five channels) is still an article
+INDEX_MAX_TITLED_PROSE = 300
 LINK_ONLY = 0.95
 # a page with no title and no date is a link list when this share of its paragraphs (at least
 # LIST_MIN_PARAGRAPHS) are links or web addresses (`#K001. https://gnews.org/443211/ 英文亨特借款合同`;
@@ -39,7 +42,9 @@ def skip_reason(
     prose = [p for p in paragraphs if p.linked_share < LINK_ONLY]
     link_only = len(paragraphs) - len(prose)
     if links >= INDEX_MIN_LINKS and link_only >= INDEX_LINK_PARAGRAPH_SHARE * len(paragraphs):
-        return f"index page: {link_only} of its {len(paragraphs)} paragraphs are links"
+        unlinked = sum(len(p.text) * (1 - p.linked_share) for p in prose)
+        if not title or unlinked < INDEX_MAX_TITLED_PROSE:
+            return f"index page: {link_only} of its {len(paragraphs)} paragraphs are links"
     if not title and not prose and not images:
         return "placeholder: no title, and no text outside links"
     if title or dated:

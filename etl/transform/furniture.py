@@ -20,6 +20,8 @@ _SHORTCODE = re.compile(r"^:[a-z0-9_+-]+:")
 _REPOSTED = re.compile(r"^:arrows_clockwise:\s*\S*\s*已[轉转][發发]$")
 MENU_LINKED_SHARE = 0.5
 LINK_ONLY = 0.95
+# `東京櫻花団-Tokyo Sakura Group 轉載自GNews`, `轉載自戰友之聲`: who re-posted it, and from where
+_SOURCE_LINE = re.compile(r"^(?:(?P<who>\S.{0,59}?)\s+)?(?:轉載自|转载自|轉發自|转发自)\s*\S{1,30}$")
 
 
 def furniture(paragraphs: Sequence[Paragraph], title: str | None, date_line: str | None) -> frozenset[int]:
@@ -39,7 +41,18 @@ def _is_furniture(paragraph: Paragraph, date_line: str | None) -> bool:
         return paragraph.linked_share >= MENU_LINKED_SHARE or _REPOSTED.match(text) is not None
     if date_line and (text == date_line or _source_after(text, date_line)):
         return True
+    if paragraph.linked_share > 0 and _SOURCE_LINE.match(text):
+        return True
     return paragraph.linked_share >= LINK_ONLY and SOURCE_ANCHOR.match(text) is not None
+
+
+def reposted_by(paragraphs: Sequence[Paragraph]) -> str | None:
+    """The site or team named before a source link with no date (`雅典娜GNotes 轉載自GNews`)."""
+    for paragraph in paragraphs:
+        found = _SOURCE_LINE.match(paragraph.text)
+        if found and paragraph.linked_share > 0:
+            return found["who"] or None
+    return None
 
 
 def _source_after(text: str, date_line: str) -> bool:

@@ -20,9 +20,12 @@ def _credits(line: str) -> list[tuple[str, str]]:
     [
         ("【文/观察者网 齐倩】", [("齐倩", "writer")]),
         ("【文/鞠峰】", [("鞠峰", "writer")]),
-        ("作者：东京樱花团｜捆绑CCP一千年", [("东京樱花团", "writer"), ("捆绑CCP一千年", "writer")]),
-        ("*校对：东京樱花团 / 東洋武士*", [("东京樱花团", "proofreader"), ("東洋武士", "proofreader")]),
-        ("发布：东京樱花团 / 老黑", [("东京樱花团", "publisher"), ("老黑", "publisher")]),
+        # a team before its member is the member's affiliation (test_roles_and_affiliations)
+        ("作者：东京樱花团｜捆绑CCP一千年", [("捆绑CCP一千年", "writer")]),
+        ("*校对：东京樱花团 / 東洋武士*", [("東洋武士", "proofreader")]),
+        ("发布：东京樱花团 / 老黑", [("老黑", "publisher")]),
+        ("发布：东京樱花团", [("东京樱花团", "publisher")]),  # a team credited alone is the credit
+        ("聽寫：張三 | 校對：李四", [("張三", "transcriber"), ("李四", "proofreader")]),  # Traditional labels
         ("**作者**：张三", [("张三", "writer")]),
         ("编辑：李四、王五", [("李四", "editor"), ("王五", "editor")]),
         ("审核：\\_万人往\\_", [("万人往", "reviewer")]),
@@ -150,6 +153,7 @@ def test_a_bracketed_list_is_one_name_a_bracket_with_its_team() -> None:
         (["**全文发布稿总审核：**", "加拿大红叶农场： 文敏"], [("文敏", "reviewer", "加拿大红叶农场")]),
         # a farm before the name, with a colon (spaces around it) or a space
         (["**发布：**", "日本银河农场 ：   胖丁"], [("胖丁", "publisher", "日本银河农场")]),
+        (["*校对：东京樱花团/知了知了"], [("知了知了", "proofreader", "东京樱花团")]),
         (
             ["发布：温哥华扬帆农场  Winner为自由而战（文祥）"],
             [("Winner为自由而战（文祥）", "publisher", "温哥华扬帆农场")],

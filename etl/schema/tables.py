@@ -176,6 +176,19 @@ articles = Table(
         comment="The article this file is a version of: its own id, or the id of the most complete "
         "version of the copies, revisions and re-posts it belongs with.",
     ),
+    Column(
+        "kind",
+        String(8),
+        nullable=False,
+        server_default="post",
+        comment="post, page (a Hexo page, layout: page, Hugo _index.md) or draft (published: false, "
+        "draft: true, under _drafts/); the views leave drafts out.",
+    ),
+    Column(
+        "source_updated_at",
+        UTCDateTime,
+        comment="When the source says it was last edited (front matter updated, lastmod), in UTC.",
+    ),
     UniqueConstraint("source_id", "source_path"),
     comment="One row per article file; the views keep one row per real article (canonical_article_id = id).",
 )

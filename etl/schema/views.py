@@ -26,7 +26,7 @@ class View:
 V_ARTICLES = View(
     "v_articles",
     "One row per real article: the most complete live version of its copies, revisions and re-posts "
-    "(articles.canonical_article_id = id), flattened for BI tools.",
+    "(articles.canonical_article_id = id), flattened for BI tools; drafts left out.",
     (
         ViewColumn("id", "integer", "articles.id"),
         ViewColumn("title", "text", "Title; NULL when the file has none."),
@@ -72,6 +72,7 @@ V_ARTICLES = View(
         ViewColumn(
             "publisher", "text", "Names credited as publisher (a date line's site, a transcript's 发布)."
         ),
+        ViewColumn("kind", "text", "post or page (drafts are left out of the views)."),
     ),
 )
 

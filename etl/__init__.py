@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from etl.lazy import lazy_attributes
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"
 
 # the public API: etl.<name> is etl.api.<name>
 __all__ = [

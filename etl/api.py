@@ -10,7 +10,7 @@ loads the same input, RunNotFound for an unknown run id.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +37,7 @@ from etl.load import access as load_access
 from etl.load import current_revision as stamped_revision
 from etl.load import stats as load_stats
 from etl.load.access import ReadOnlyGrant
-from etl.load.history import FileProblem, RunRecord
+from etl.load.history import PROBLEM_KINDS, FileProblem, RunRecord
 from etl.load.stats import Counts
 from etl.recording import Reporter, RunSummary
 from etl.shards import Shard
@@ -208,10 +208,18 @@ class FileProblems:
     problems: list[FileProblem]
 
 
-def file_problems(database_url: DatabaseURL = None, *, run_id: int | None = None) -> FileProblems:
-    """The files a run (default: the newest) failed or skipped, with the reasons; RunNotFound if none."""
+def file_problems(
+    database_url: DatabaseURL = None, *, run_id: int | None = None, kinds: Collection[str] | None = None
+) -> FileProblems:
+    """The files a run (default: the newest) failed, skipped or loaded with a warning, with the
+    reasons; only those of `kinds` ("failed", "skipped", "warning"; default: all). RunNotFound if
+    there is no such run, ConfigError for an unknown kind."""
+    kinds = (kinds,) if isinstance(kinds, str) else kinds
+    unknown = sorted(set(kinds or ()) - set(PROBLEM_KINDS))
+    if unknown:
+        raise ConfigError(f"unknown kind {unknown[0]!r}: choose from {', '.join(PROBLEM_KINDS)}")
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
-        return FileProblems(*history.file_problems(connection, run_id))
+        return FileProblems(*history.file_problems(connection, run_id, kinds or PROBLEM_KINDS))
 
 
 def stats(database_url: DatabaseURL = None, *, by: str = "category") -> Counts:

@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -123,6 +123,14 @@ def cli() -> None:
     is_flag=True,
     help="Print the summary as one JSON object on stdout; everything else goes to stderr.",
 )
+@click.option(
+    "--progress-every",
+    type=click.FloatRange(min=0),
+    envvar="ETL_PROGRESS_EVERY",
+    metavar="SECONDS",
+    help="Without a terminal: a progress line on stderr every SECONDS (default: $ETL_PROGRESS_EVERY, "
+    "else 10; 0: none). On a terminal a bar shows instead.",
+)
 @reports_errors
 def run(
     paths: tuple[str, ...],
@@ -136,12 +144,17 @@ def run(
     shards: int | None,
     wait: bool,
     as_json: bool,
+    progress_every: float | None,
 ) -> None:
     """Extract, transform and load the article files under PATHS (default: seeds/).
 
     Pending migrations are applied first. Files already loaded and unchanged are skipped.
     Exits 1 when any file failed (see `etl errors`), 75 when another run is loading the same
     input into the database (unless --wait), 130 when interrupted.
+
+    Progress: on a terminal, a bar with the files done of the total, files/s over the last 10 s
+    and the time left at that pace; elsewhere (a pipe, cron, a container), a line on stderr every
+    10 s (--progress-every) with the files done, files/s and the time elapsed.
 
     Example:
 
@@ -155,7 +168,7 @@ def run(
     # full collections stop rescanning it every few thousand files (an unchanged 20,000-file
     # re-run: 0.52 -> 0.39 s)
     gc.freeze()
-    reporter = _CliReporter(as_json)
+    reporter = _CliReporter(as_json, progress_every)
     # the Ctrl-C policy for the rest of the process (etl.interrupts), armed when the files start loading
     StopOnInterrupt.for_this_process(armed=False)
     try:
@@ -192,6 +205,8 @@ def run(
         if as_json:
             click.echo(output.json_text({"status": "failed", "error": str(exc)}, indent=None))
         raise
+    finally:
+        reporter.close()  # whatever else stopped the run: never leave the terminal's cursor hidden
     if summary.interrupted:
         _exit_interrupted()
     if summary.files_failed:
@@ -218,37 +233,51 @@ def _report_run(summary: RunSummary, as_json: bool) -> None:
 
 
 class _CliReporter:
-    """Messages on stdout (stderr with --json), and a progress bar when they go to a terminal."""
+    """Messages on stdout (stderr with --json), and the run's progress (etl.progress): a bar when
+    they go to a terminal, else a line on stderr every `every` seconds."""
 
-    def __init__(self, as_json: bool) -> None:
+    def __init__(self, as_json: bool, every: float | None) -> None:
         self.stream = sys.stderr if as_json else sys.stdout
-        self.say = functools.partial(click.echo, err=as_json)
-        self.bar: Any = None
+        self.every = every
+        self.display: Any = None  # a progress.Bar or progress.Lines while the run loads
+        self.bar: Any = None  # the display when it is a bar: messages print above it
+
+    def say(self, text: str, stream: TextIO | None = None) -> None:
+        stream = stream or self.stream
+        if self.bar is not None:
+            self.bar.print(text, stream)  # above the bar, never on its line
+        else:
+            click.echo(text, file=stream)
 
     def started(self, settings: Settings) -> None:
+        from etl import progress
+
         self.say(f"Database: {printable(settings.safe_database_url)}")
         self.say(f"Loading {printable(', '.join(map(text_path, settings.paths)))}")
-        if self.stream.isatty():
+        every = progress.EVERY_S if self.every is None else self.every
+        if progress.shows_bar(self.stream):
             from etl import pipeline
 
-            # counting costs a second walk: only worth it when a progress bar shows the total
-            total = pipeline.count_files(settings)
-            self.bar = click.progressbar(length=total, label="Loading", file=self.stream).__enter__()
+            self.display = self.bar = progress.Bar(self.stream)
+            # counting costs a second walk: only worth it when a bar shows the total
+            self.bar.set_total(pipeline.count_files(settings))
+        elif every > 0:
+            self.display = progress.Lines(functools.partial(click.echo, err=True), every)
 
     def waiting(self) -> None:
-        click.echo("Another run is loading the same source into this database: waiting for it.", err=True)
+        self.say("Another run is loading the same source into this database: waiting for it.", sys.stderr)
 
     def migrated(self, result: MigrationResult) -> None:
         self.say(result.describe())
 
     def advanced(self, files: int) -> None:
-        if self.bar is not None:
-            self.bar.update(files)
+        if self.display is not None:
+            self.display.advanced(files)
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        display, self.display, self.bar = self.display, None, None
+        if display is not None:
+            display.close()
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -263,49 +292,113 @@ def _print_summary(summary: RunSummary) -> None:
         click.echo(f"  … and {summary.files_failed - len(summary.errors)} more: `etl errors`", err=True)
 
 
+# `etl runs` without --wide: what an operator reads first, in 100 columns while ids and counts have
+# at most 6 digits. seen = loaded + unchanged + skipped + failed; loaded = inserted + updated.
+BRIEF_RUN_COLUMNS = [
+    "id", "started_utc", "status", "elapsed_s", "seen", "loaded", "unchanged", "skipped", "failed", "warned"
+]  # fmt: skip
+# `etl errors --kind`; the API checks them against etl.load.history.PROBLEM_KINDS (SQLAlchemy: not here)
+PROBLEM_KINDS = {"failed": "failed", "skipped": "skipped", "warning": "warned about"}
+
+
 @cli.command()
 @db_option
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Runs to show.")
+@click.option("--wide", is_flag=True, help="Show every column in the table, not only the main ones.")
 @format_option
 @reports_errors
-def runs(db: str | None, limit: int, fmt: str) -> None:
+def runs(db: str | None, limit: int, wide: bool, fmt: str) -> None:
     """List the most recent runs, newest first: status, times and counts.
+
+    The table fits 100 columns: id, start (UTC, to the minute), status, the seconds it took
+    (whole seconds: etl_runs stores times to the second; blank while it runs or after it was
+    killed), and the files it saw, loaded (inserted or updated), found unchanged, skipped, failed
+    and loaded with a warning. --wide shows every column; CSV and JSON always have every column,
+    with elapsed_s after finished_at.
 
     Example:
 
-        etl runs --limit 5 --format json
+        etl runs --limit 5
+
+        etl runs --wide
+
+        etl runs --format json
     """
     from etl import api
 
     records = api.recent_runs(db, limit=limit)
-    _render(api.RunRecord, [_row(r) for r in records], fmt)
+    if fmt == "table" and not wide:
+        _render(BRIEF_RUN_COLUMNS, [_brief_run(r) for r in records], fmt)
+        return
+    columns = list(api.RunRecord.__dataclass_fields__)
+    at = columns.index("finished_at") + 1
+    rows = [_row(r) for r in records]
+    rows = [(*row[:at], _elapsed_s(r), *row[at:]) for r, row in zip(records, rows, strict=True)]
+    _render([*columns[:at], "elapsed_s", *columns[at:]], rows, fmt)
+
+
+def _brief_run(run: Any) -> tuple[Any, ...]:
+    return (
+        run.id,
+        run.started_at.strftime("%Y-%m-%d %H:%M"),
+        run.status,
+        _elapsed_s(run),
+        run.files_seen,
+        run.articles_inserted + run.articles_updated,
+        run.articles_unchanged,
+        run.files_skipped,
+        run.files_failed,
+        run.files_warned,
+    )
+
+
+def _elapsed_s(run: Any) -> int | None:
+    if run.finished_at is None:
+        return None
+    return int((run.finished_at - run.started_at).total_seconds())
 
 
 @cli.command()
 @db_option
 @click.option("--run", "run_id", type=int, metavar="N", help="The run to look at (default: the newest).")
+@click.option(
+    "--kind",
+    "kinds",
+    type=click.Choice(list(PROBLEM_KINDS)),
+    multiple=True,
+    help="Only files of this kind: failed (did not load), skipped (not an article), warning (loaded, "
+    "with something wrong in it). Repeat it for several (default: all three).",
+)
 @format_option
 @reports_errors
-def errors(db: str | None, run_id: int | None, fmt: str) -> None:
+def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str) -> None:
     """List the files a run failed, skipped or loaded with a warning, with the stage and the reason.
 
     Example:
 
         etl errors --run 12 --format csv > run-12.csv
+
+        etl errors --kind failed --kind warning
     """
     from etl import api
 
-    found = api.file_problems(db, run_id=run_id)
-    click.echo(f"Run {found.run_id}: {len(found.problems)} files failed, skipped or warned about", err=True)
-    _render(api.FileProblem, [_row(p) for p in found.problems], fmt)
+    found = api.file_problems(db, run_id=run_id, kinds=kinds)
+    click.echo(_problems_heading(found.run_id, len(found.problems), kinds), err=True)
+    _render(list(api.FileProblem.__dataclass_fields__), [_row(p) for p in found.problems], fmt)
+
+
+def _problems_heading(run_id: int, count: int, kinds: tuple[str, ...]) -> str:
+    """`Run 3: 2 files failed or skipped`, naming the kinds asked for (all of them by default)."""
+    words = [word for kind, word in PROBLEM_KINDS.items() if not kinds or kind in kinds]
+    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return f"Run {run_id}: {count} {'file' if count == 1 else 'files'} {listed}"
 
 
 def _row(record: Any) -> tuple[Any, ...]:
     return tuple(getattr(record, name) for name in type(record).__dataclass_fields__)
 
 
-def _render(record_type: type, rows: list[tuple[Any, ...]], fmt: str) -> None:
-    columns = list(record_type.__dataclass_fields__)
+def _render(columns: list[str], rows: list[tuple[Any, ...]], fmt: str) -> None:
     if fmt == "table":  # one line per row: long reasons and several paths shown on one line
         rows = [tuple(" ".join(v.split()) if isinstance(v, str) else v for v in row) for row in rows]
     click.echo(output.render(columns, [tuple(_plain(v) for v in row) for row in rows], fmt))
@@ -514,7 +607,7 @@ def docs(output_dir: Path, check: bool) -> None:
 
     stale = schema_docs.stale_files(output_dir)
     if check and stale:
-        click.echo(f"out of date: {', '.join(map(str, stale))}; run `etl schema docs`", err=True)
+        click.echo(f"{schema_docs.describe_stale(stale)}; run `etl schema docs`", err=True)
         sys.exit(1)
     schema_docs.write_files(stale)
     for path in stale:
@@ -532,13 +625,15 @@ def docs(output_dir: Path, check: bool) -> None:
     default="category",
     show_default=True,
     help="What to count by: category path (with sub-categories), feed, UTC month, linked domain, "
-    "language and script, source encoding, credit role (credits, people, articles).",
+    "language and script, source encoding, credit role (credits, people, articles), kind (post, "
+    "page, draft: the one count with drafts in it).",
 )
 @format_option
 @reports_errors
 def stats(db: str | None, dimension: str, fmt: str) -> None:
-    """Count real articles by category (with sub-categories), feed, month, domain, language, encoding
-    or role. A row without a value is "(undated)" or "(unknown)" (null in JSON).
+    """Count real articles by category (with sub-categories), feed, month, domain, language, encoding,
+    role or kind. Drafts are counted only by kind. A row without a value is "(undated)" or
+    "(unknown)" (null in JSON).
 
     Example:
 

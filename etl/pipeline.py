@@ -8,13 +8,22 @@ as one outcome, in input order, which the run's recorder counts and hands to the
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterable, Iterator
 
 from etl import __version__
 from etl.batches import chunked
 from etl.config import Settings
-from etl.errors import DatabaseError, RunFailed, WorkersUnavailable
+from etl.errors import (
+    DatabaseError,
+    ExtractError,
+    FileError,
+    LoadError,
+    RunFailed,
+    TransformError,
+    WorkersUnavailable,
+)
 from etl.extract.discover import Found, discover_files, walk_root
 from etl.fsnames import text_path
 from etl.interrupts import StopOnInterrupt
@@ -22,11 +31,13 @@ from etl.load import Loader, engine_for, upgrade_database
 from etl.load.locks import hold_run_locks, run_locks
 from etl.load.sources import SourcePlan
 from etl.recording import Reporter, RunRecorder, RunSummary, SilentReporter
-from etl.records import KnownFile, Outcome, SourceFile, Unchanged
+from etl.records import Failed, KnownFiles, KnownOutcome, Outcome, Skipped, SourceFile, Unchanged
 from etl.workers import Job, process_files
 
 # files whose loaded state is looked up in one query
 KNOWN_WINDOW = 1000
+NOTHING_KNOWN = KnownFiles({}, {})
+_ERRORS = {error.stage: error for error in (ExtractError, TransformError, LoadError)}
 
 
 def count_files(settings: Settings) -> int:
@@ -69,6 +80,8 @@ def run(settings: Settings, reporter: Reporter | None = None) -> RunSummary:
             try:
                 with _interrupt_policy() as stop:
                     _load_files(settings, loader, plan, recorder, stop)
+                    if not summary.interrupted:
+                        summary.unlinked = loader.resolve_post_links()
                     loader.finish_run(summary.status, summary.counts())
             except KeyboardInterrupt:
                 loader.finish_run("interrupted", None)  # the counts its last write stored stand
@@ -96,7 +109,7 @@ def _load_files(
     settings: Settings, loader: Loader, plan: SourcePlan, recorder: RunRecorder, stop: StopOnInterrupt
 ) -> None:
     found = discover_files(plan.walks, settings.shard, settings.max_file_size, plan.nested)
-    lookup = (lambda _paths: {}) if settings.full else loader.known_articles
+    lookup = (lambda _keys: NOTHING_KNOWN) if settings.full else loader.known_files
     planned = plan_files(found, lookup, settings.timezone, settings.max_file_size)
     for outcome in process_files(planned, settings.workers, lambda: stop.requested):
         recorder.record(outcome)
@@ -114,27 +127,70 @@ def _load_files(
 
 def plan_files(
     found: Iterable[Found],
-    lookup: Callable[[list[tuple[int, str]]], dict[tuple[int, str], KnownFile]],
+    lookup: Callable[[list[tuple[int, str]]], KnownFiles],
     timezone: str,
     max_file_size: int,
 ) -> Iterator[Job | Outcome]:
     """Each file as a Job, or as Unchanged when its size, mtime and etl version match what was
-    loaded; entries that are not files to read (Skipped, Failed) pass through.
+    loaded, or as the skip or failure remembered of it when they match that; entries that are not
+    files to read (Skipped, Failed by the walk) pass through, marked as remembered when they are
+    what was recorded of them before.
 
     What is known of the files is fetched from `lookup` a window at a time, so memory stays flat
     however large the archive.
     """
     for window in chunked(found, KNOWN_WINDOW):
-        files = [f for f in window if isinstance(f, SourceFile)]
-        known = lookup([(f.source_id, f.source_path) for f in files]) if files else {}
+        known = lookup([_key(f) for f in window])
         for source in window:
+            key = _key(source)
             if not isinstance(source, SourceFile):
-                yield source
+                yield _walk_outcome(source, known.outcomes.get(key))
                 continue
-            entry = known.get((source.source_id, source.source_path))
-            if entry is None or entry.extractor_version != __version__:
-                yield Job(source, None, timezone, max_file_size)
-            elif (entry.size, entry.mtime_ns) == (source.size, source.mtime_ns):
-                yield Unchanged(source, stat_changed=False)
+            entry = known.articles.get(key)
+            if entry is not None and entry.extractor_version != __version__:
+                entry = None  # loaded by another etl: read it as new
+            remembered = known.outcomes.get(key)
+            if entry is not None and (entry.size, entry.mtime_ns) == (source.size, source.mtime_ns):
+                # a skip or failure remembered of a file that is its loaded article again (a refusal
+                # by size, the limit since raised) is over: refreshing its stats forgets it
+                yield Unchanged(source, stat_changed=remembered is not None)
+            elif remembered is not None and remembered.was_read and _same_file(source, remembered):
+                yield _remembered(source, remembered)
             else:
-                yield Job(source, entry.content_sha256, timezone, max_file_size)
+                yield Job(source, entry.content_sha256 if entry else None, timezone, max_file_size)
+
+
+def _key(found: Found) -> tuple[int, str]:
+    source = found if isinstance(found, SourceFile) else found.source
+    return source.source_id, source.source_path
+
+
+def _same_file(source: SourceFile, remembered: KnownOutcome) -> bool:
+    return (remembered.size, remembered.mtime_ns, remembered.extractor_version) == (
+        source.size,
+        source.mtime_ns,
+        __version__,
+    )
+
+
+def _remembered(source: SourceFile, remembered: KnownOutcome) -> Skipped | Failed:
+    """The skip or failure an earlier run recorded of this unchanged file, without reading it."""
+    if remembered.outcome == "skipped":
+        return Skipped(source, remembered.reason, origin="memory")
+    error = _ERRORS.get(remembered.stage, FileError)(source.source_path, remembered.reason)
+    return Failed(source, error, origin="memory")
+
+
+def _walk_outcome(found: Skipped | Failed, remembered: KnownOutcome | None) -> Skipped | Failed:
+    """What the walk decided of an entry without reading it; remembered when it was recorded so."""
+    if isinstance(found, Skipped):
+        outcome, stage, reason = "skipped", "extract", found.reason
+    else:
+        outcome, stage, reason = "failed", found.error.stage, found.error.message
+    same = (
+        remembered is not None
+        and not remembered.was_read
+        and (remembered.outcome, remembered.stage, remembered.reason) == (outcome, stage, reason)
+        and _same_file(found.source, remembered)
+    )
+    return dataclasses.replace(found, origin="memory" if same else "walk")

@@ -65,6 +65,7 @@ class RunSummary:
     failed: bool = False  # the database stopped taking writes (see the error raised with it)
     elapsed_s: float = 0.0
     errors: list[FileError] = field(default_factory=list)
+    unlinked: list[tuple[str, str]] = field(default_factory=list)  # {% post_link %}s to no loaded article
 
     @property
     def status(self) -> str:
@@ -88,6 +89,10 @@ class RunSummary:
             return [f"no article files ({suffixes}) {where}{', '.join(self.paths)}"]
         if self.files_skipped == self.files_seen:
             return [f"none of the {self.files_seen} files is an article: each was skipped (`etl errors`)"]
+        if self.unlinked:
+            shown = ", ".join(f"{path} → {slug}" for path, slug in self.unlinked[:5])
+            more = f" and {len(self.unlinked) - 5} more" if len(self.unlinked) > 5 else ""
+            return [f"{len(self.unlinked)} {{% post_link %}} point to no loaded article: {shown}{more}"]
         return []
 
     def to_dict(self) -> dict[str, object]:

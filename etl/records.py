@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 
 BodyFormat = Literal["html", "markdown", "mixed", "empty"]
 DatePrecision = Literal["second", "minute", "hour", "day", "month", "year"]
-ImageRole = Literal["cover", "thumbnail", "inline"]
+ImageRole = Literal["cover", "thumbnail", "gallery", "inline"]
+Kind = Literal["post", "page", "draft"]
+# how a run came to a skip or a failure: from the file's bytes (or the database's refusal), from
+# the walk without reading the file, or from memory (file_outcomes: already recorded, nothing to write)
+Origin = Literal["read", "walk", "memory"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,9 @@ class SourceFile:
     device: int = 0  # with inode, the file the walk vetted: the reader opens that file or none
     inode: int = 0
     source_id: int = 0  # the loader's number for the source `root` is the root of
+    # the Hexo site folder the file is in (a folder holding `_posts/`), as a source_path prefix ending
+    # in '/' ('' at the root); None outside one. Its files outside _posts/ and _drafts/ are pages
+    site: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,28 @@ class KnownFile:
     extractor_version: str
     size: int | None
     mtime_ns: int | None
+
+
+@dataclass(frozen=True)
+class KnownOutcome:
+    """What the database remembers of a file that was skipped or failed (file_outcomes), so that
+    an unchanged one is neither read nor recorded again."""
+
+    outcome: Literal["skipped", "failed"]
+    stage: str
+    reason: str
+    was_read: bool  # decided from the file's bytes; False: by the walk, without reading it
+    size: int
+    mtime_ns: int
+    extractor_version: str
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """What the database remembers of a window of files, by (source_id, source_path)."""
+
+    articles: dict[tuple[int, str], KnownFile]
+    outcomes: dict[tuple[int, str], KnownOutcome]
 
 
 @dataclass(frozen=True)
@@ -63,6 +92,7 @@ class RawDocument:
     body: str
     encoding: str  # the codec that read the bytes: utf-8, utf-16, gb18030, big5hkscs, cp932, …
     warnings: tuple[FileWarning, ...] = ()
+    front_matter_form: str = ""  # yaml, hexo-json, toml or json (etl.extract.forms); '' without any
 
 
 @dataclass(frozen=True)
@@ -141,6 +171,9 @@ class Article:
     feed: str | None  # the category path or folder it came from; None: the loader uses the source's name
     fingerprint: Fingerprint
     warnings: tuple[FileWarning, ...] = ()
+    kind: Kind = "post"
+    source_updated_at: datetime | None = None  # the front matter's `updated` / `lastmod`, in UTC
+    post_links: tuple[str, ...] = ()  # slugs of `{% post_link %}`: the loader finds their articles
 
     @property
     def char_count(self) -> int:
@@ -153,6 +186,7 @@ class Skipped:
 
     source: SourceFile
     reason: str
+    origin: Origin = "read"
 
 
 @dataclass(frozen=True)
@@ -170,6 +204,7 @@ class Failed:
     source: SourceFile
     error: FileError
     whole_folder: bool = False  # a folder that could not be listed: nothing under it is retired
+    origin: Origin = "read"
 
 
 Outcome = Article | Skipped | Unchanged | Failed

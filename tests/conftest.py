@@ -35,6 +35,16 @@ def postgres_required() -> bool:
     return os.environ.get("ETL_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
 
 
+def obeying_file_modes() -> list[str]:
+    """A prefix for a command that must obey file permissions: as root (which ignores them), setpriv
+    drops CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from its bounding set; nothing otherwise."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "as root this test needs setpriv (util-linux) to give up root's file access"
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> URL:
     """The maintenance database used to create one throwaway database per test."""
@@ -152,3 +162,13 @@ def db(db_url: str) -> Iterator[Database]:
     database = Database(db_url)
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture
+def role(db: Database) -> Iterator[str]:
+    """A name for a Postgres login the test creates (`etl db grant-readonly`); dropped after it."""
+    name = f"etl_bi_{uuid.uuid4().hex[:8]}"
+    yield name
+    with db.engine.begin() as connection:
+        connection.execute(text(f'DROP OWNED BY "{name}"'))
+        connection.execute(text(f'DROP ROLE "{name}"'))

@@ -50,6 +50,19 @@ def test_run_prints_a_summary_and_migrates_first(db: Database) -> None:
     assert "  articles unchanged         4" in again.output
 
 
+def test_a_run_leaves_nothing_beside_the_sqlite_database(tmp_path: Path) -> None:
+    """The run lock is a row in the database (etl.load.locks): no etl.db.lock, and no -wal or
+    -shm once the run is over, whether every file loaded, one failed, or it waited for a lock."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "binary.md").write_bytes(b"\x00binary\x00" * 10)
+    url = f"sqlite:///{tmp_path / 'etl.db'}"
+    runs = [["run", str(SEEDS)], ["run", str(tmp_path / "in")], ["run", str(SEEDS), "--wait", "--full"]]
+    for args, code in zip(runs, (0, 1, 0), strict=True):
+        result = CliRunner().invoke(cli, [*args, "--db", url])
+        assert result.exit_code == code, result.output
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["etl.db", "in"]
+
+
 def test_run_defaults_to_seeds_and_sqlite_etl_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "seeds").symlink_to(SEEDS)
     monkeypatch.chdir(tmp_path)

@@ -150,7 +150,7 @@ def test_a_full_sqlite_disk_stops_the_run_and_keeps_what_it_committed(tmp_path: 
     url = f"sqlite:///{tmp_path / 'etl.db'}"
     db = Database(url)
     db.run("db", "upgrade")
-    summary = _stopped_cleanly(_run_json_until_the_disk_is_full(url, inputs, 10 * 2**20))
+    summary = _stopped_cleanly(_run_json_until_the_disk_is_full(url, inputs, 6 * 2**20))
     assert "database or disk is full" in str(summary["error"]) or "disk I/O error" in str(summary["error"])
     committed = db.scalar("SELECT count(*) FROM articles")
     assert committed == summary["articles_inserted"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 from conftest import SEEDS, Database
 
 FILES = 3000
+PROCESSED = re.compile(r"Progress: [1-9]")
 
 
 def _many_files(folder: Path) -> Path:
@@ -24,6 +26,14 @@ def _many_files(folder: Path) -> Path:
     return folder
 
 
+def _wait_for_files(process: subprocess.Popen[str]) -> None:
+    """Until the run has processed files: its progress lines say so (a loaded machine may take
+    seconds to start the workers, and a Ctrl-C before the first file has nothing to stop after)."""
+    assert process.stderr is not None
+    while not PROCESSED.match(process.stderr.readline()):
+        assert process.poll() is None, "the run ended before it was interrupted"
+
+
 def test_ctrl_c_stops_after_the_batch_and_marks_the_run(db: Database, tmp_path: Path) -> None:
     inputs = _many_files(tmp_path / "in")
     process = subprocess.Popen(
@@ -31,13 +41,11 @@ def test_ctrl_c_stops_after_the_batch_and_marks_the_run(db: Database, tmp_path: 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "ETL_PROGRESS_EVERY": "0.1"},
         start_new_session=True,
     )
     assert process.stdout is not None
-    while "Migrations applied" not in process.stdout.readline():
-        pass
-    time.sleep(2)  # well inside a run of 3,000 files
+    _wait_for_files(process)  # well inside a run of 3,000 files
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     out, err = process.communicate(timeout=120)
     assert process.returncode == 130, err
@@ -60,13 +68,11 @@ def test_a_second_ctrl_c_stops_at_once_and_the_ledger_adds_up(db: Database, tmp_
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "ETL_PROGRESS_EVERY": "0.1"},
         start_new_session=True,
     )
     assert process.stdout is not None
-    while "Migrations applied" not in process.stdout.readline():
-        pass
-    time.sleep(2)
+    _wait_for_files(process)
     os.killpg(process.pid, signal.SIGINT)
     time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,12 @@ from click.testing import CliRunner
 from conftest import FIXTURES, SEEDS, Database
 from sqlalchemy.engine import make_url
 
+import etl
 from etl import __version__
-from etl.cli import cli
+from etl.cli import PROBLEM_KINDS, cli
+from etl.errors import ConfigError
+from etl.load import history
+from etl.schema.tables import etl_runs
 
 SECRET = "Tr0ub4dor-json-secret"
 COUNTS = [
@@ -76,10 +81,18 @@ def test_run_json_hides_the_password(db_url: str) -> None:
     assert json.loads(result.stdout)["database"].startswith("postgresql+psycopg://postgres:***@")
 
 
+RUN_COLUMNS = [
+    "id", "status", "started_at", "finished_at", "elapsed_s", *COUNTS,
+    "shard", "etl_version", "host", "pid", "sources", "paths",
+]  # fmt: skip
+BRIEF_HEADER = "id  started_utc       status     elapsed_s  seen  loaded  unchanged  skipped  failed  warned"
+
+
 def test_runs_lists_the_newest_first_in_every_format(db: Database) -> None:
     db.load(SEEDS)
     db.load(SEEDS)
     rows = json.loads(db.run("runs", "--format", "json").stdout)
+    assert [list(r) for r in rows] == [RUN_COLUMNS, RUN_COLUMNS]  # every column, and elapsed_s
     assert [(r["id"], r["status"], r["articles_inserted"], r["articles_unchanged"]) for r in rows] == [
         (2, "succeeded", 0, 4),
         (1, "succeeded", 4, 0),
@@ -87,12 +100,67 @@ def test_runs_lists_the_newest_first_in_every_format(db: Database) -> None:
     assert rows[0]["paths"] == str(SEEDS)
     assert rows[0]["etl_version"] == __version__
     assert rows[0]["finished_at"] >= rows[0]["started_at"]
+    for r in rows:  # whole seconds, as etl_runs stores the times
+        took = datetime.fromisoformat(r["finished_at"]) - datetime.fromisoformat(r["started_at"])
+        assert r["elapsed_s"] == int(took.total_seconds())
     assert [r["id"] for r in json.loads(db.run("runs", "--limit", "1", "--format", "json").stdout)] == [2]
-    table = db.run("runs").stdout.splitlines()
-    assert table[0].split()[:5] == ["id", "status", "started_at", "finished_at", "files_seen"]
-    assert table[2].split()[:2] == ["2", "succeeded"]
     parsed = list(csv.DictReader(io.StringIO(db.run("runs", "--format", "csv").stdout)))
-    assert [(r["id"], r["files_seen"]) for r in parsed] == [("2", "4"), ("1", "4")]
+    assert list(parsed[0]) == RUN_COLUMNS
+    assert [(r["id"], r["files_seen"], r["elapsed_s"]) for r in parsed] == [
+        ("2", "4", str(rows[0]["elapsed_s"])),
+        ("1", "4", str(rows[1]["elapsed_s"])),
+    ]
+
+
+def test_runs_fits_100_columns_and_wide_shows_every_column(db: Database) -> None:
+    db.load(SEEDS)
+    db.load(SEEDS)
+    (newest, oldest) = json.loads(db.run("runs", "--format", "json").stdout)
+    table = db.run("runs").stdout.splitlines()
+    assert table[:2] == [
+        BRIEF_HEADER,
+        "--  ----------------  ---------  ---------  ----  ------  ---------  -------  ------  ------",
+    ]
+    for line, run, loaded, unchanged in ((table[2], newest, 0, 4), (table[3], oldest, 4, 0)):
+        started = run["started_at"][:16]
+        assert line == (
+            f"{run['id']:>2}  {started}  succeeded  {run['elapsed_s']:>9}     4  {loaded:>6}  {unchanged:>9}"
+            "        0       0       0"
+        )
+    assert len(table) == 4
+    wide = db.run("runs", "--wide").stdout.splitlines()
+    assert wide[0].split() == RUN_COLUMNS
+    assert max(map(len, wide)) > 100
+
+
+def test_the_brief_table_of_big_runs_is_exactly_100_columns(db: Database) -> None:
+    """The widest a table gets while ids and counts have six digits: an interrupted run of 27 h."""
+    db.run("db", "upgrade")
+    started = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    with db.engine.begin() as connection:
+        connection.execute(
+            etl_runs.insert().values(
+                id=999_999,
+                started_at=started,
+                finished_at=started + timedelta(seconds=99_999),
+                status="interrupted",
+                etl_version=__version__,
+                paths=["/archive"],
+                files_seen=999_999,
+                articles_inserted=500_000,
+                articles_updated=499_999,
+                articles_unchanged=999_999,
+                articles_deleted=999_999,
+                files_failed=999_999,
+                files_skipped=999_999,
+                files_warned=999_999,
+            )
+        )
+    table = db.run("runs").stdout.splitlines()
+    assert table[2] == (
+        "999999  2026-01-02 03:04  interrupted      99999  999999  999999     999999   999999  999999  999999"
+    )
+    assert [len(line) for line in table] == [100, 100, 100]
 
 
 def test_errors_lists_failed_and_skipped_files_of_a_run(db: Database, tmp_path: Path) -> None:
@@ -114,6 +182,49 @@ def test_errors_lists_failed_and_skipped_files_of_a_run(db: Database, tmp_path: 
     table = db.run("errors", "--run", "1").stdout.splitlines()
     assert table[0].split() == ["run_id", "source_path", "kind", "stage", "reason", "created_at"]
     assert table[2].startswith("     1  bad.md       failed   extract    front matter cannot be parsed:")
+
+
+def test_errors_lists_only_the_kinds_asked_for(db: Database, tmp_path: Path) -> None:
+    folder = _folder_with_a_bad_file(tmp_path)
+    body = (SEEDS / "000_79dec9e98373e082.txt").read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    (folder / "warned.md").write_text(
+        f"---\ntitle: 半夜1点\n克里姆林宫电话响了\n---\n{body}", encoding="utf-8"
+    )
+    db.load(folder, expect_exit=1)
+
+    def listed(*kinds: str) -> tuple[list[tuple[str, str, str]], str]:
+        result = db.run("errors", *(a for k in kinds for a in ("--kind", k)), "--format", "json")
+        rows = [(p["source_path"], p["kind"], p["stage"]) for p in json.loads(result.stdout)]
+        return rows, result.stderr
+
+    failed = ("bad.md", "failed", "extract")
+    skipped = ("stub.md", "skipped", "transform")
+    warned = ("warned.md", "warning", "extract")
+    assert listed() == ([failed, skipped, warned], "Run 1: 3 files failed, skipped or warned about\n")
+    assert listed("failed") == ([failed], "Run 1: 1 file failed\n")
+    assert listed("skipped") == ([skipped], "Run 1: 1 file skipped\n")
+    assert listed("warning") == ([warned], "Run 1: 1 file warned about\n")
+    assert listed("warning", "failed") == ([failed, warned], "Run 1: 2 files failed or warned about\n")
+    table = db.run("errors", "--kind", "warning").stdout.splitlines()
+    assert table[2] == (
+        "     1  warned.md    warning  extract  front matter is not valid YAML (could not find expected ':' "
+        "in front matter line 2): read line by line  " + table[2][-25:]
+    )
+    assert len(table) == 3
+    bad = db.run("errors", "--kind", "warned", expect_exit=2)
+    assert "Invalid value for '--kind': 'warned' is not one of 'failed', 'skipped', 'warning'." in bad.output
+    url = make_url(db.url)
+    assert [p.source_path for p in etl.file_problems(url, kinds="skipped").problems] == ["stub.md"]
+    assert [p.kind for p in etl.file_problems(url, run_id=1, kinds=["warning", "skipped"]).problems] == [
+        "skipped",
+        "warning",
+    ]
+    with pytest.raises(ConfigError, match="unknown kind 'warned': choose from failed, skipped, warning"):
+        etl.file_problems(url, kinds=["warned"])
+
+
+def test_the_command_line_offers_the_kinds_the_api_knows() -> None:
+    assert tuple(PROBLEM_KINDS) == history.PROBLEM_KINDS
 
 
 def test_errors_of_a_run_that_does_not_exist(db: Database) -> None:

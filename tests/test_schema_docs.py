@@ -57,10 +57,21 @@ def test_schema_docs_command_writes_then_checks(tmp_path: Path) -> None:
     out = tmp_path / "docs"
     stale = runner.invoke(cli, ["schema", "docs", "--output-dir", str(out), "--check"])
     assert stale.exit_code == 1
-    assert "out of date" in stale.output and not out.exists()
+    assert stale.output == (
+        f"missing: {out / 'schema.md'}, {out / 'datasette-metadata.json'}; run `etl schema docs`\n"
+    )
+    assert not out.exists()
     written = runner.invoke(cli, ["schema", "docs", "--output-dir", str(out)])
     assert written.exit_code == 0, written.output
     assert sorted(p.name for p in out.iterdir()) == ["datasette-metadata.json", "schema.md"]
     checked = runner.invoke(cli, ["schema", "docs", "--output-dir", str(out), "--check"])
     assert checked.exit_code == 0
     assert checked.output == f"{out}: up to date\n"
+    (out / "schema.md").write_text("edited by hand\n", encoding="utf-8")
+    (out / "datasette-metadata.json").unlink()
+    both = runner.invoke(cli, ["schema", "docs", "--output-dir", str(out), "--check"])
+    assert both.exit_code == 1
+    assert both.output == (
+        f"missing: {out / 'datasette-metadata.json'}; out of date: {out / 'schema.md'}; "
+        "run `etl schema docs`\n"
+    )

@@ -107,7 +107,7 @@ def test_sources_and_runs_name_each_other(db: Database, tmp_path: Path) -> None:
         [["seeds"], ["seeds"]],
         ['["seeds"]', '["seeds"]'],
     )
-    assert "seeds" in db.run("runs").output
+    assert "seeds" in db.run("runs", "--wide").output
 
 
 def test_a_name_taken_by_another_folder_gets_a_number(db: Database, tmp_path: Path) -> None:

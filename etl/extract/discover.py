@@ -22,6 +22,7 @@ from etl.shards import Shard
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 DEFAULT_MAX_FILE_SIZE = 64 * 2**20
+HEXO_POSTS = "_posts"  # a folder holding one is a Hexo site's source folder
 Found = SourceFile | Skipped | Failed
 
 
@@ -81,37 +82,41 @@ def _walk(walk: WalkRoot, max_file_size: int, nested: Mapping[str, WalkRoot]) ->
         yield _as_file(walk, walk.path, name, stat, max_file_size)
         return
     # depth first, each folder's files by name before its sub-folders by name, with a stack of our own
-    folders = [(walk.path, walk.prefix, walk)]
+    folders: list[tuple[str, str, WalkRoot, str | None]] = [(walk.path, walk.prefix, walk, None)]
     while folders:
-        folder, prefix, within = folders.pop()
+        folder, prefix, within, site = folders.pop()
         try:
             with os.scandir(folder) as scan:
                 entries = sorted(scan, key=lambda e: e.name)
         except OSError as exc:
             yield _folder_failed(within, folder, prefix or "./", exc)
             continue
+        if site is None and any(e.name == HEXO_POSTS and e.is_dir(follow_symlinks=False) for e in entries):
+            site = prefix
         subfolders = []
         for entry in entries:
             name = prefix + text_name(entry.name)
             if entry.is_symlink():
-                found = _symlink(within, entry, name, max_file_size)
+                found = _symlink(within, entry, name, max_file_size, site)
                 if found is not None:
                     yield found
             elif entry.is_dir(follow_symlinks=False):
                 if entry.path in nested:  # the root of another source: its files are its own
-                    subfolders.append((entry.path, "", nested[entry.path]))
+                    subfolders.append((entry.path, "", nested[entry.path], None))
                 elif not entry.name.startswith("."):
-                    subfolders.append((entry.path, name + "/", within))
+                    subfolders.append((entry.path, name + "/", within, site))
             elif _suffix(entry.name) in ARTICLE_SUFFIXES:
                 try:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue  # gone since the folder was listed
-                yield _as_file(within, entry.path, name, stat, max_file_size)
+                yield _as_file(within, entry.path, name, stat, max_file_size, site)
         folders.extend(reversed(subfolders))
 
 
-def _symlink(walk: WalkRoot, entry: os.DirEntry[str], name: str, max_file_size: int) -> Found | None:
+def _symlink(
+    walk: WalkRoot, entry: os.DirEntry[str], name: str, max_file_size: int, site: str | None
+) -> Found | None:
     """A symlink's target, when it is a regular file inside the walk's root; otherwise why it is
     not read."""
     article = _suffix(entry.name) in ARTICLE_SUFFIXES
@@ -127,12 +132,14 @@ def _symlink(walk: WalkRoot, entry: os.DirEntry[str], name: str, max_file_size: 
         return _skipped(walk, entry, name, f"a symlink to a {kind} outside the input: not followed")
     if S_ISDIR(stat.st_mode) or not article:
         return None  # a folder inside the input is walked under its own name
-    return _as_file(walk, target, name, stat, max_file_size)
+    return _as_file(walk, target, name, stat, max_file_size, site)
 
 
-def _as_file(walk: WalkRoot, path: str, name: str, stat: os.stat_result, max_file_size: int) -> Found:
+def _as_file(
+    walk: WalkRoot, path: str, name: str, stat: os.stat_result, max_file_size: int, site: str | None = None
+) -> Found:
     source = SourceFile(
-        walk.root, path, name, stat.st_size, stat.st_mtime_ns, stat.st_dev, stat.st_ino, walk.source_id
+        walk.root, path, name, stat.st_size, stat.st_mtime_ns, stat.st_dev, stat.st_ino, walk.source_id, site
     )
     if not S_ISREG(stat.st_mode):
         return Skipped(source, f"not a regular file ({_kind(stat.st_mode)}): not read")

@@ -66,4 +66,6 @@ def document_from_bytes(source: SourceFile, data: bytes, content_sha256: str) ->
     decoded = decode_text(source.source_path, data)
     split = split_front_matter(source.source_path, decoded.text)
     warnings = tuple(FileWarning("extract", w) for w in (decoded.warning, split.warning) if w)
-    return RawDocument(source, content_sha256, split.metadata, split.body, decoded.encoding, warnings)
+    return RawDocument(
+        source, content_sha256, split.metadata, split.body, decoded.encoding, warnings, split.form
+    )

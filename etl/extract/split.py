@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import BaseHandler
 
 from etl.errors import ExtractError
+from etl.extract.forms import TOML_FENCE, Found, locate
 from etl.extract.salvage import salvage_front_matter
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,41 +38,51 @@ class Split:
     metadata: dict[str, Any]  # empty when the text has no front matter
     body: str
     warning: str | None = None  # set when the front matter had to be read line by line
+    form: str = ""  # how the front matter was written (etl.extract.forms.Form); '' without any
 
 
 def split_front_matter(source_path: str, text: str) -> Split:
     """Split front matter from body; raises ExtractError for front matter that is unsafe or not a
     mapping. YAML that does not parse is read line by line (etl.extract.salvage), with a warning.
 
-    Leading blank lines before `---` are allowed. A lone `---` with no closing fence is a
-    Markdown thematic break, not front matter, so the whole text stays the body.
+    Every form of etl.extract.forms is read. Leading blank lines are allowed. A lone `---` with no
+    closing fence is a Markdown thematic break, not front matter, so the whole text stays the body;
+    so is a `---` after lines that do not read as front matter (etl.extract.forms).
     """
     stripped = text.strip()
-    handler = frontmatter.detect_format(stripped, frontmatter.handlers)
-    if handler is None:
+    found = locate(stripped)
+    if found is None:
         return Split({}, stripped)
+    if not found.opened:
+        metadata = _unopened(found)
+        return Split(metadata, found.body.strip(), form=found.form) if metadata else Split({}, stripped)
+    if found.language != "yaml":
+        try:
+            loaded = _HANDLERS[found.language].load(found.raw)
+        except ValueError as exc:  # json.JSONDecodeError, tomllib.TOMLDecodeError
+            reason = " ".join(str(exc).split())
+            raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None
+        return _mapping(source_path, loaded, found)
     try:
-        raw, body = handler.split(stripped)
-    except ValueError:
-        return Split({}, stripped)
-    yaml_handler = isinstance(handler, frontmatter.YAMLHandler)
-    try:
-        metadata = handler.load(raw, **({"Loader": _DatesAsTextLoader} if yaml_handler else {}))
+        metadata = _HANDLERS["yaml"].load(found.raw, Loader=_DatesAsTextLoader)
     except (yaml.YAMLError, ValueError) as exc:
         reason = " ".join(str(exc).split())
         # a tag that would construct an object is refused, never read around
         salvaged = (
-            {}
-            if isinstance(exc, yaml.constructor.ConstructorError) or not yaml_handler
-            else salvage_front_matter(raw)
+            {} if isinstance(exc, yaml.constructor.ConstructorError) else salvage_front_matter(found.raw)
         )
         if not salvaged:
             raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None
         return Split(
             salvaged,
-            body.strip(),
-            f"front matter is not valid YAML ({_yaml_problem(exc, raw)}): read line by line",
+            found.body.strip(),
+            f"front matter is not valid YAML ({_yaml_problem(exc, found.raw)}): read line by line",
+            found.form,
         )
+    return _mapping(source_path, metadata, found)
+
+
+def _mapping(source_path: str, metadata: Any, found: Found) -> Split:
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
@@ -75,7 +90,60 @@ def split_front_matter(source_path: str, text: str) -> Split:
             source_path,
             f"front matter must be a mapping of keys to values, found a {type(metadata).__name__}",
         )
-    return Split({str(key): value for key, value in metadata.items()}, body.strip())
+    return Split({str(key): value for key, value in metadata.items()}, found.body.strip(), form=found.form)
+
+
+def _unopened(found: Found) -> dict[str, Any]:
+    """Hexo's front matter without its opening line, if it is that: a mapping of identifier keys, one
+    of them a key front matter has. Anything else (a `Note:` paragraph above a thematic break, lines
+    that do not parse) is the body's, so nothing here raises."""
+    try:
+        loaded = _HANDLERS[found.language].load(found.raw, **_LOAD_OPTIONS[found.language])
+    except (yaml.YAMLError, ValueError):
+        return {}
+    if not isinstance(loaded, dict) or not loaded:
+        return {}
+    keys = [key for key in loaded if isinstance(key, str) and _IDENTIFIER.fullmatch(key)]
+    if len(keys) != len(loaded) or not FRONT_MATTER_KEYS.intersection(keys):
+        return {}
+    return loaded
+
+
+class _TomlHandler(BaseHandler):  # type: ignore[misc]
+    """Hugo's TOML front matter through the standard library's parser (python-frontmatter's own
+    TOML handler needs the unmaintained `toml` package). Dates stay the text they were, as in YAML."""
+
+    FM_BOUNDARY = TOML_FENCE
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return _dates_as_text(tomllib.loads(fm))
+
+
+def _dates_as_text(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _dates_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(item) for item in value]
+    return value.isoformat() if isinstance(value, (datetime, date, time)) else value
+
+
+_HANDLERS: dict[str, BaseHandler] = {
+    "yaml": frontmatter.YAMLHandler(),
+    "json": frontmatter.JSONHandler(),
+    "toml": _TomlHandler(),
+}
+_LOAD_OPTIONS: dict[str, dict[str, Any]] = {"yaml": {"Loader": _DatesAsTextLoader}, "json": {}, "toml": {}}
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w-]*")
+# the keys Hexo, Hugo and Jekyll document (and the ones etl reads): one of them must be among the
+# lines before a `---` given without its opening line, for those lines to be front matter
+FRONT_MATTER_KEYS = frozenset(
+    {
+        "title", "date", "updated", "lastmod", "tags", "categories", "category", "author", "authors",
+        "layout", "permalink", "slug", "comments", "lang", "published", "draft", "excerpt",
+        "description", "photos", "keywords", "thumbnail", "headimg", "cover", "disableNunjucks",
+    }
+)  # fmt: skip
 
 
 def _yaml_problem(exc: Exception, raw: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +36,10 @@ class RunRecord:
     paths: str  # the input roots as given, one line each
 
 
+# what a FileProblem's `kind` can be, in the order `etl errors` names them
+PROBLEM_KINDS = ("failed", "skipped", "warning")
+
+
 @dataclass(frozen=True)
 class FileProblem:
     """A file of a run that did not load (`failed`), is not an article (`skipped`), or loaded with
@@ -65,8 +70,11 @@ def recent_runs(connection: Connection, limit: int) -> list[RunRecord]:
     ]
 
 
-def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list[FileProblem]]:
-    """(the run, its failed, skipped and warned files by path); the newest run when `run_id` is None."""
+def file_problems(
+    connection: Connection, run_id: int | None, kinds: Collection[str] = PROBLEM_KINDS
+) -> tuple[int, list[FileProblem]]:
+    """(the run, its failed, skipped and warned files by path, of the given `kinds`); the newest run
+    when `run_id` is None."""
     newest = connection.execute(select(func.max(etl_runs.c.id))).scalar()
     if run_id is None:
         if newest is None:
@@ -99,6 +107,10 @@ def file_problems(connection: Connection, run_id: int | None) -> tuple[int, list
         file_warnings.c.warning,
         file_warnings.c.created_at,
     ).where(file_warnings.c.run_id == run_id)
-    both = union_all(failed, skipped, warned).subquery()
+    queries = {"failed": failed, "skipped": skipped, "warning": warned}
+    chosen = [queries[kind] for kind in PROBLEM_KINDS if kind in kinds]
+    if not chosen:
+        return run_id, []
+    both = union_all(*chosen).subquery()
     rows = connection.execute(select(both).order_by(both.c.source_path, both.c.kind))
     return run_id, [FileProblem(*row) for row in rows]

@@ -12,12 +12,12 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from etl.errors import DatabaseError, DatabaseUnavailable, LoadError
-from etl.load import runs, sources
+from etl.load import outcomes, post_links, runs, sources
 from etl.load.engine import database_message, driver_error, lost_connection, stops_the_run
 from etl.load.lookups import SharedRows
 from etl.load.sources import SourcePlan
 from etl.load.upsert import write_articles
-from etl.records import Article, Failed, KnownFile, Skipped, SourceFile
+from etl.records import Article, Failed, KnownFile, KnownFiles, Skipped, SourceFile
 
 Counts = Mapping[str, int]
 T = TypeVar("T")
@@ -91,6 +91,15 @@ class Loader:
             return runs.known_articles(connection, keys)
 
     @_database_errors
+    def known_files(self, keys: list[tuple[int, str]]) -> KnownFiles:
+        """What is remembered of these files: the live articles loaded from them, and the skips
+        and failures of those that are not articles."""
+        with self.engine.connect() as connection:
+            return KnownFiles(
+                runs.known_articles(connection, keys), outcomes.known_outcomes(connection, keys)
+            )
+
+    @_database_errors
     def retire_missing(
         self,
         source_id: int,
@@ -147,17 +156,29 @@ class Loader:
 
     @_database_errors
     def record_failure(self, failed: Failed, counts: Counts) -> None:
+        """Record a file that failed; one remembered from an earlier run (not read again) needs no write."""
+        if failed.origin == "memory":
+            return
         with self.engine.begin() as connection:
-            runs.record_error(connection, self._current_run(), failed.error)
+            runs.record_error(connection, self._current_run(), failed, self.version)
             runs.store_counts(connection, self._current_run(), counts)
 
     @_database_errors
     def record_skip(self, skipped: Skipped, counts: Callable[[int], Counts]) -> int:
-        """Record a file that is not an article; returns how many loaded articles it retired."""
+        """Record a file that is not an article; returns how many loaded articles it retired. A skip
+        remembered from an earlier run (the file not read again) needs no write and retires nothing."""
+        if skipped.origin == "memory":
+            return 0
         with self.engine.begin() as connection:
-            retired = runs.record_skip(connection, self._current_run(), skipped)
+            retired = runs.record_skip(connection, self._current_run(), skipped, self.version)
             runs.store_counts(connection, self._current_run(), counts(retired))
             return retired
+
+    @_database_errors
+    def resolve_post_links(self) -> list[tuple[str, str]]:
+        """Point the post links of the run's sources at their articles; those that point nowhere."""
+        with self.engine.begin() as connection:
+            return post_links.resolve(connection, [s.id for s in self._current_plan().sources])
 
     @_database_errors
     def finish_run(self, status: str, counts: Counts | None) -> None:

@@ -182,7 +182,10 @@ def _merge(connection: Connection, added: list[int]) -> None:
 def _recompute(connection: Connection, touched: list[int]) -> None:
     """The groups of these files (before and after their change) recomputed from their members."""
     rows = _select(
-        connection, "SELECT id, canonical_article_id, deleted_at FROM articles WHERE id IN :ids", touched
+        connection,
+        "SELECT id, canonical_article_id, CASE WHEN deleted_at IS NULL AND kind <> 'draft' THEN NULL"
+        " ELSE 1 END FROM articles WHERE id IN :ids",
+        touched,
     )
     retired = [row_id for row_id, _, deleted in rows if deleted is not None]
     live = [v for v in _versions(connection, [row_id for row_id, _, deleted in rows if deleted is None])]
@@ -334,9 +337,10 @@ def _renew_similarity(connection: Connection, representative: int) -> None:
 
 
 def _versions(connection: Connection, ids: Sequence[int]) -> list[Version]:
-    statement = text(f"{_VERSION} WHERE a.id IN :ids AND a.deleted_at IS NULL").bindparams(
-        bindparam("ids", expanding=True)
-    )
+    # a draft is nobody's version: it stays its own article until it is published
+    statement = text(
+        f"{_VERSION} WHERE a.id IN :ids AND a.deleted_at IS NULL AND a.kind <> 'draft'"
+    ).bindparams(bindparam("ids", expanding=True))
     versions = []
     for chunk in in_chunks(list(ids)):
         for row in connection.execute(statement, {"ids": chunk}):

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 VERSION_TABLE = "alembic_version"
 # a Postgres advisory lock key of its own, "etl-migr" as a number: only for a database without
 # alembic_version yet (once there is one, migrators lock that table, which a reader cannot)
@@ -118,7 +118,8 @@ def upgrade_database(engine: Engine) -> MigrationResult:
                     "Run again when that session has ended"
                 ) from None
         after = _stamped(connection)
-        _check_foreign_keys(connection)
+        if after != before:  # only a migration runs with SQLite's foreign keys off (0.2 s on 250 MB)
+            _check_foreign_keys(connection)
         drift = find_drift(connection)
         problem = drift.problem()
         if problem:

@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from etl.errors import FileError
-from etl.load import matching, search_index
-from etl.load.sql import fetch_rows, in_chunks, placeholder
-from etl.records import KnownFile, Skipped, SourceFile
+from etl.load import matching, outcomes, search_index
+from etl.load.sql import fetch_rows, in_chunks, placeholder, rows_of_files
+from etl.records import Failed, KnownFile, Skipped, SourceFile
 from etl.schema.tables import articles, etl_runs, load_errors, skipped_files
 
 COUNTERS = (
@@ -73,14 +72,39 @@ def finish_run(connection: Connection, run_id: int, status: str, counts: Mapping
     )
 
 
+# built once: every write stores the counts, every skip looks for an article to retire
+_STORE_COUNTS = (
+    update(etl_runs)
+    .where(etl_runs.c.id == bindparam("run"))
+    .values({name: bindparam(f"new_{name}") for name in COUNTERS})
+)
+_LIVE_ARTICLE = select(articles.c.id).where(
+    articles.c.source_id == bindparam("source"),
+    articles.c.source_path == bindparam("path"),
+    articles.c.deleted_at.is_(None),
+)
+
+
 def store_counts(connection: Connection, run_id: int, counts: Mapping[str, int]) -> None:
     """The run's counts as they stand once the current transaction commits."""
-    connection.execute(
-        update(etl_runs).where(etl_runs.c.id == run_id).values({name: counts[name] for name in COUNTERS})
+    connection.execute(_STORE_COUNTS, {"run": run_id} | {f"new_{name}": counts[name] for name in COUNTERS})
+
+
+def record_error(connection: Connection, run_id: int, failed: Failed, version: str) -> None:
+    """Note the failure in load_errors, unless it is what this file failed with before."""
+    error = failed.error
+    new = outcomes.remember(
+        connection,
+        run_id,
+        failed.source,
+        "failed",
+        error.stage,
+        error.message,
+        failed.origin == "read",
+        version,
     )
-
-
-def record_error(connection: Connection, run_id: int, error: FileError) -> None:
+    if not new:
+        return
     connection.execute(
         insert(load_errors),
         {
@@ -93,20 +117,25 @@ def record_error(connection: Connection, run_id: int, error: FileError) -> None:
     )
 
 
-def record_skip(connection: Connection, run_id: int, skipped: Skipped) -> int:
-    """Note the skip, and retire an article loaded from this file by an earlier etl; 1 if one was."""
+def record_skip(connection: Connection, run_id: int, skipped: Skipped, version: str) -> int:
+    """Note the skip in skipped_files (unless the file was skipped for this reason before), and
+    retire an article loaded from this file by an earlier etl; 1 if one was."""
     now = now_utc()
     source = skipped.source
-    connection.execute(
-        insert(skipped_files),
-        {"run_id": run_id, "source_path": source.source_path, "reason": skipped.reason, "created_at": now},
-    )
-    live = select(articles.c.id).where(
-        articles.c.source_id == source.source_id,
-        articles.c.source_path == source.source_path,
-        articles.c.deleted_at.is_(None),
-    )
-    return _retire(connection, connection.execute(live).scalars().all(), now)
+    read = skipped.origin == "read"
+    stage = "transform" if read else "extract"
+    if outcomes.remember(connection, run_id, source, "skipped", stage, skipped.reason, read, version):
+        connection.execute(
+            insert(skipped_files),
+            {
+                "run_id": run_id,
+                "source_path": source.source_path,
+                "reason": skipped.reason,
+                "created_at": now,
+            },
+        )
+    live = connection.execute(_LIVE_ARTICLE, {"source": source.source_id, "path": source.source_path})
+    return _retire(connection, live.scalars().all(), now)
 
 
 def retire_missing(
@@ -114,9 +143,11 @@ def retire_missing(
 ) -> int:
     """Soft-delete the live articles of the source under folder `prefix` whose files were not
     seen, but for those under the `kept` prefixes (folders the walk could not list); how many.
+    What is remembered of skipped and failed files that were not seen goes too.
 
     Every live article of the source is read, so on the driver's own cursor (sql.fetch_rows).
     """
+    outcomes.forget_missing(connection, source_id, prefix, seen, kept)
     mark = placeholder(connection)
     rows = fetch_rows(
         connection,
@@ -168,25 +199,16 @@ def known_articles(connection: Connection, keys: list[Key]) -> dict[Key, KnownFi
     The driver's own SQL (columns named from the table): this runs for every file of a re-run,
     and building and binding a Core select was 40 % of an unchanged 20,000-file lookup.
     """
-    found: dict[Key, KnownFile] = {}
-    postgres = connection.dialect.name == "postgresql"
-    by_source: dict[int, list[str]] = {}
-    for source_id, path in keys:
-        by_source.setdefault(source_id, []).append(path)
-    for source_id, paths in by_source.items():
-        for chunk in in_chunks(paths):
-            if postgres:
-                rows = fetch_rows(connection, _KNOWN.format(mark="%s") + "= ANY(%s)", (source_id, chunk))
-            else:
-                marks = ", ".join("?" * len(chunk))
-                rows = fetch_rows(connection, _KNOWN.format(mark="?") + f"IN ({marks})", (source_id, *chunk))
-            for path, *rest in rows:
-                found[(source_id, path)] = KnownFile(*rest)
-    return found
+    return {
+        (source_id, path): KnownFile(*rest)
+        for source_id, (path, *rest) in rows_of_files(connection, _KNOWN, keys)
+    }
 
 
 def refresh_stats(connection: Connection, files: list[SourceFile]) -> None:
-    """Remember the new size and mtime of files whose bytes did not change (e.g. after a copy)."""
+    """Remember the new size and mtime of files whose bytes did not change (e.g. after a copy); a
+    failure remembered of them is over."""
+    outcomes.forget(connection, ((f.source_id, f.source_path) for f in files))
     connection.execute(
         update(articles)
         .where(articles.c.source_id == bindparam("source"), articles.c.source_path == bindparam("path"))

@@ -2,18 +2,28 @@
 
 Both take text already split by etl.transform.index_text (every CJK character a token) and
 search for each query term as a phrase, so results are the same on both backends.
+
+Neither keeps a copy of the index text: it is made from each article's title and body_text
+(etl.transform.index_text.search_text), and snippets come from body_text. SQLite's FTS5 table is
+contentless (migration 0015), so removing an entry means telling FTS5 the text it indexed: it is
+made again from the article's row, and checked against a digest kept of the text indexed (the
+table `article_search` there lists the indexed articles with theirs). Should they differ (an etl
+whose index text changed), the whole index is rebuilt first. A DELETE from `article_search` by
+hand empties the whole index (a trigger), which `etl search --rebuild` fills again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from etl.load.sql import in_chunks
+from etl.batches import chunked
+from etl.load.sql import fetch_rows, in_chunks
 from etl.records import SearchText
 
 if TYPE_CHECKING:
@@ -28,6 +38,13 @@ PART_CHARS = 200_000
 PART_OVERLAP = 64
 TITLE_WEIGHT = 10.0
 STAGING = "etl_search_parts"
+# SQLite (migration 0015): the contentless FTS5 table, and SEARCH_INDEX the table of the articles it
+# holds with a digest of the text indexed for each; an entry leaves FTS before its row leaves DOCS
+FTS = f"{SEARCH_INDEX}_index"
+DOCS = SEARCH_INDEX
+# articles whose text is made again at once to remove their entries: bodies of up to 300 KB
+REMOVE_BATCH = 64
+REBUILD_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -68,35 +85,121 @@ def add_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]
     raw = connection.connection.dbapi_connection
     assert raw is not None
     raw.executemany(
-        f"INSERT INTO {SEARCH_INDEX} (rowid, title, body) VALUES (?, ?, ?)",
+        f"INSERT INTO {FTS} (rowid, title, body) VALUES (?, ?, ?)",
         [(article_id, e.title, e.body) for article_id, e in entries],
+    )
+    raw.executemany(
+        f"INSERT INTO {DOCS} (article_id, digest) VALUES (?, ?)",
+        [(article_id, text_digest(e)) for article_id, e in entries],
     )
 
 
-def remove_entries(connection: Connection, article_ids: Sequence[int]) -> None:
-    key = "article_id" if connection.dialect.name == "postgresql" else "rowid"
-    statement = text(f"DELETE FROM {SEARCH_INDEX} WHERE {key} IN :ids").bindparams(
+def remove_entries(
+    connection: Connection, article_ids: Sequence[int], likely: Mapping[int, SearchText] | None = None
+) -> None:
+    """Remove these articles' entries (those they have); on SQLite, before their rows change.
+
+    `likely`: text each may have been indexed with (its new text, when its file may be unchanged:
+    --full, a new etl), taken on SQLite when its digest is the one indexed, instead of making the
+    old text again.
+    """
+    if connection.dialect.name != "postgresql":
+        _remove_sqlite_entries(connection, article_ids, likely or {})
+        return
+    statement = text(f"DELETE FROM {SEARCH_INDEX} WHERE article_id IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
     for chunk in in_chunks(article_ids):
         connection.execute(statement, {"ids": chunk})
 
 
+def _remove_sqlite_entries(
+    connection: Connection,
+    article_ids: Sequence[int],
+    likely: Mapping[int, SearchText],
+    rebuilt: bool = False,
+) -> None:
+    """FTS5 removes a contentless entry when told the text it indexed: the likely text if its digest
+    is the one kept, else the text made again from the article's row."""
+    from etl.transform.index_text import search_text  # OpenCC: only when entries go
+
+    indexed: dict[int, int] = {}
+    for chunk in in_chunks(article_ids):
+        marks = ", ".join("?" * len(chunk))
+        indexed.update(
+            fetch_rows(
+                connection, f"SELECT article_id, digest FROM {DOCS} WHERE article_id IN ({marks})", chunk
+            )
+        )
+    known = {i: likely[i] for i in indexed if i in likely and text_digest(likely[i]) == indexed[i]}
+    _delete_entries(connection, list(known.items()))
+    for chunk in chunked([i for i in indexed if i not in known], REMOVE_BATCH):
+        rows = fetch_rows(
+            connection,
+            f"SELECT id, title, body_text FROM {articles.name} WHERE id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        made = [(article_id, search_text(title, body)) for article_id, title, body in rows]
+        if any(text_digest(entry) != indexed[article_id] for article_id, entry in made):
+            if rebuilt:
+                raise RuntimeError("the search index does not match the articles it was just rebuilt from")
+            rebuild(connection)  # made by another etl: every entry is made again, then these go
+            _remove_sqlite_entries(connection, article_ids, likely, rebuilt=True)
+            return
+        _delete_entries(connection, made)
+
+
+def _delete_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]]) -> None:
+    raw = connection.connection.dbapi_connection
+    assert raw is not None
+    raw.executemany(
+        f"INSERT INTO {FTS} ({FTS}, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+        [(article_id, entry.title, entry.body) for article_id, entry in entries],
+    )
+    raw.executemany(f"DELETE FROM {DOCS} WHERE article_id = ?", [(article_id,) for article_id, _ in entries])
+
+
+def text_digest(entry: SearchText) -> int:
+    """64 bits of BLAKE2b over the index text (title, NUL, body), as a signed integer; migration
+    0015 computes the same. A different digest only costs a rebuild, never a wrong removal."""
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(entry.title.encode("utf-8", "surrogatepass"))
+    digest.update(b"\0")
+    digest.update(entry.body.encode("utf-8", "surrogatepass"))
+    return int.from_bytes(digest.digest(), "big", signed=True)
+
+
 def clear(connection: Connection) -> None:
-    connection.execute(text(f"DELETE FROM {SEARCH_INDEX}"))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"DELETE FROM {SEARCH_INDEX}"))
+        return
+    connection.exec_driver_sql(f"INSERT INTO {FTS} ({FTS}) VALUES ('delete-all')")
+    connection.exec_driver_sql(f"DELETE FROM {DOCS}")
+
+
+def rebuild(connection: Connection, batch: int = REBUILD_BATCH) -> int:
+    """Index every live article afresh, in the caller's transaction; how many."""
+    from etl.transform.index_text import search_text
+
+    clear(connection)
+    total = 0
+    for rows in live_articles(connection, batch):
+        add_entries(connection, [(article_id, search_text(title, body)) for article_id, title, body in rows])
+        total += len(rows)
+    return total
 
 
 def coverage(connection: Connection) -> tuple[int, int]:
     """(articles in the index, live articles): unequal after an upgrade, until --rebuild.
 
-    Both counts come from small structures (FTS5's one-row-per-document docsize table, the first
+    Both counts come from small structures (SQLite's table of indexed articles, the first
     part of each Postgres entry, an index of articles and the partial index of deleted ones):
     counting the search index or the articles' rows themselves reads all their text.
     """
     if connection.dialect.name == "postgresql":
         counted = f"SELECT count(*) FROM {SEARCH_INDEX} WHERE chunk = 0"
     else:
-        counted = f"SELECT count(*) FROM {SEARCH_INDEX}_docsize"
+        counted = f"SELECT count(*) FROM {DOCS}"
     indexed = connection.execute(text(counted)).scalar_one()
     live = connection.execute(
         text("SELECT count(*) - (SELECT count(*) FROM articles WHERE deleted_at IS NOT NULL) FROM articles")
@@ -130,7 +233,7 @@ def search(connection: Connection, query: SearchQuery, limit: int) -> list[Searc
     """
     if query.empty:
         return []
-    versions = "JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL"
+    versions = "JOIN articles a ON a.id = ranked.article_id WHERE a.deleted_at IS NULL AND a.kind <> 'draft'"
     if connection.dialect.name == "postgresql":
         ranked, params = _postgres_ranking(query)
         best = (
@@ -142,8 +245,8 @@ def search(connection: Connection, query: SearchQuery, limit: int) -> list[Searc
     else:
         # LIMIT -1 keeps SQLite from flattening this into the grouping query, where bm25() cannot run
         ranked = (
-            f"SELECT rowid AS article_id, bm25({SEARCH_INDEX}, {TITLE_WEIGHT}, 1.0) AS rank"
-            f" FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH :match LIMIT -1"
+            f"SELECT rowid AS article_id, bm25({FTS}, {TITLE_WEIGHT}, 1.0) AS rank"
+            f" FROM {FTS} WHERE {FTS} MATCH :match LIMIT -1"
         )
         params = {"match": _fts5_match(query)}
         # SQLite's bare columns beside a lone min() come from the row that has the minimum

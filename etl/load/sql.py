@@ -7,7 +7,7 @@ on Postgres a multi-row statement's text was longer to build and parse than COPY
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -115,6 +115,27 @@ def fetch_rows(connection: Connection, statement: str, parameters: Sequence[Any]
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def rows_of_files(
+    connection: Connection, select_where: str, keys: Iterable[tuple[int, str]]
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(source id, row) for each row of `select_where` (a SELECT ending `source_id = {mark} AND
+    source_path `) that matches one of these (source, path) keys, a chunk of paths per statement,
+    on the driver's own cursor: this runs for every file of a re-run."""
+    by_source: dict[int, list[str]] = {}
+    for source_id, path in keys:
+        by_source.setdefault(source_id, []).append(path)
+    postgres = connection.dialect.name == "postgresql"
+    for source_id, paths in by_source.items():
+        for chunk in in_chunks(paths):
+            if postgres:
+                statement, values = select_where.format(mark="%s") + "= ANY(%s)", (source_id, chunk)
+            else:
+                marks = ", ".join("?" * len(chunk))
+                statement, values = select_where.format(mark="?") + f"IN ({marks})", (source_id, *chunk)
+            for row in fetch_rows(connection, statement, values):
+                yield source_id, row
 
 
 def placeholder(connection: Connection) -> str:

@@ -11,9 +11,10 @@ from etl.errors import ConfigError
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-# real articles: live, and the representative of their copies and revisions
+# real articles: live, not drafts, and the representative of their copies and revisions
 LIVE = (
-    "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL AND a.canonical_article_id = a.id"
+    "JOIN articles a ON a.id = {alias}.article_id AND a.deleted_at IS NULL AND a.kind <> 'draft'"
+    " AND a.canonical_article_id = a.id"
 )
 
 QUERIES = {
@@ -25,6 +26,11 @@ QUERIES = {
         " JOIN article_categories ac ON ac.category_id = leaf.id "
         + LIVE.format(alias="ac")
         + " GROUP BY c.path, c.depth ORDER BY c.path"
+    ),
+    # the only count with the drafts in it: the views leave them out
+    "kind": (
+        "SELECT kind, count(*) AS articles FROM articles WHERE deleted_at IS NULL"
+        " AND canonical_article_id = id GROUP BY kind ORDER BY articles DESC, kind"
     ),
     "feed": "SELECT feed, count(*) AS articles FROM v_articles GROUP BY feed ORDER BY articles DESC, feed",
     "month": (

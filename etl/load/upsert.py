@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 
-from etl.load import matching, search_index
+from etl.load import matching, outcomes, search_index
 from etl.load.lookups import SharedRows, category_path
 from etl.load.sql import Row, allocate_ids, in_chunks, insert_rows
 from etl.records import Article
@@ -19,6 +19,7 @@ from etl.schema.tables import (
     article_fingerprints,
     article_images,
     article_links,
+    article_post_links,
     article_tags,
     articles,
     authors,
@@ -29,7 +30,14 @@ from etl.schema.tables import (
     tags,
 )
 
-CHILD_TABLES = (article_authors, article_categories, article_tags, article_images, article_links)
+CHILD_TABLES = (
+    article_authors,
+    article_categories,
+    article_tags,
+    article_images,
+    article_links,
+    article_post_links,
+)
 # the columns every write sets, in the order _article_values gives them
 ARTICLE_COLUMNS = (
     "source_path",
@@ -54,12 +62,15 @@ ARTICLE_COLUMNS = (
     "source_id",
     "feed",
     "updated_at",
+    "kind",
+    "source_updated_at",
 )
 CREDIT_COLUMNS = ("article_id", "author_id", "role", "position", "affiliation")
 CATEGORY_COLUMNS = ("article_id", "category_id")
 TAG_COLUMNS = ("article_id", "tag_id")
 IMAGE_COLUMNS = ("article_id", "role", "position", "image_id", "alt", "title", "caption", "width", "height")
 LINK_COLUMNS = ("article_id", "position", "link_id", "anchor_text")
+POST_LINK_COLUMNS = ("article_id", "position", "slug")
 WARNING_COLUMNS = ("run_id", "source_path", "stage", "warning", "created_at")
 FINGERPRINT_COLUMNS = ("article_id", "text_sha256", "shingles", "signature", "scheme")
 BAND_COLUMNS = ("band_key", "article_id")
@@ -76,13 +87,17 @@ def write_articles(
     source_names: Mapping[int, str],
 ) -> tuple[int, int]:
     """Insert or update each article of the batch, replacing its child rows and fingerprint,
-    record its warnings in this run, and regroup the copies and revisions it touches;
-    (inserted, updated)."""
+    record its warnings in this run, forget the skip or failure its file was remembered for, and
+    regroup the copies and revisions it touches; (inserted, updated)."""
     matching.serialise(connection)
     shared.resolve(connection, batch)
     existing = _existing_ids(connection, [_key(a) for a in batch])
     new = [a for a in batch if _key(a) not in existing]
     changed = [a for a in batch if _key(a) in existing]
+    changed_ids = [existing[_key(a)] for a in changed]
+    # before any row changes: SQLite's index is told the text it holds, which is the new text when
+    # the file is the same (--full, a new etl), else made again from the rows
+    search_index.remove_entries(connection, changed_ids, {existing[_key(a)]: a.search for a in changed})
     ids = dict(existing)
     if new:
         new_ids = allocate_ids(connection, articles, len(new))
@@ -99,17 +114,16 @@ def write_articles(
         connection.execute(
             update(articles).where(articles.c.id == ids[_key(article)]).values(**values, deleted_at=None)
         )
-    changed_ids = [ids[_key(a)] for a in changed]
     for table in (*CHILD_TABLES, article_fingerprints, article_bands):
         for chunk in in_chunks(changed_ids):
             connection.execute(delete(table).where(table.c.article_id.in_(chunk)))
-    search_index.remove_entries(connection, changed_ids)
     numbered = [(ids[_key(a)], a) for a in batch]
     _insert_children(connection, shared, numbered)
     search_index.add_entries(connection, [(article_id, a.search) for article_id, a in numbered])
     warnings = [(run_id, a.source.source_path, w.stage, w.message, now) for a in batch for w in a.warnings]
     insert_rows(connection, file_warnings, WARNING_COLUMNS, warnings)
     _insert_fingerprints(connection, numbered)
+    outcomes.forget(connection, [_key(a) for a in batch])  # a file once skipped or failed is an article now
     matching.regroup(connection, [ids[_key(a)] for a in new], changed_ids)
     return len(new), len(changed)
 
@@ -170,6 +184,8 @@ def _article_values(
         source.source_id,
         article.feed or source_names[source.source_id],
         now,
+        article.kind,
+        article.source_updated_at,
     )
 
 
@@ -195,6 +211,8 @@ def _insert_children(connection: Connection, shared: SharedRows, batch: list[tup
     insert_rows(
         connection, article_links, LINK_COLUMNS, [r for n, a in batch for r in _link_rows(n, a, link_ids)]
     )
+    slugs = [(n, position, slug) for n, a in batch for position, slug in enumerate(a.post_links, start=1)]
+    insert_rows(connection, article_post_links, POST_LINK_COLUMNS, slugs)
 
 
 def _credit_rows(article_id: int, article: Article, author_ids: Mapping[str, int]) -> list[Row]:

@@ -6,7 +6,10 @@ committed files differ from what this module renders.
 
 from __future__ import annotations
 
+import html
 import json
+import urllib.parse
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +59,10 @@ def render_markdown() -> str:
         "`t2s`) and has every CJK character as a separate token, so query it through `etl search`",
         "(or `etl.search()`) rather than by hand.",
         "",
-        f"- SQLite: FTS5 virtual table `{SEARCH_INDEX}(title, body)`, `rowid` = `articles.id`.",
+        f"- SQLite: contentless FTS5 table `{SEARCH_INDEX}_index(title, body)`, `rowid` = `articles.id`:",
+        "  the index alone, no copy of the text (snippets come from `articles.body_text`);",
+        f"  the table `{SEARCH_INDEX}(article_id, digest)` lists the articles indexed, with a digest of",
+        "  the text indexed (a DELETE from it empties the whole index).",
         f"- Postgres: table `{SEARCH_INDEX}(article_id, chunk, document tsvector)` with a GIN index;",
         "  long articles are split into overlapping chunks (Postgres keeps word positions up to 16,383",
         "  and a tsvector under 1 MB).",
@@ -66,7 +72,8 @@ def render_markdown() -> str:
 
 
 def datasette_metadata() -> dict[str, Any]:
-    """Datasette metadata (title, table and column descriptions) for a file named etl.db."""
+    """Datasette metadata for a file named etl.db: descriptions, and the rows and facets each view
+    opens on (Datasette 0.65 table options)."""
     tables: dict[str, Any] = {
         table.name: {
             "description": table.comment or "",
@@ -75,15 +82,56 @@ def datasette_metadata() -> dict[str, Any]:
         for table in metadata.sorted_tables
     }
     tables |= {
-        view.name: {"description": view.description, "columns": {c.name: c.description for c in view.columns}}
+        view.name: {
+            "description": view.description,
+            **DATASETTE_VIEW_OPTIONS.get(view.name, {}),
+            "columns": {c.name: c.description for c in view.columns},
+        }
         for view in VIEWS
     }
-    tables[SEARCH_INDEX] = {"hidden": True}
+    tables["v_articles"]["description_html"] = _v_articles_description()
+    for name in (SEARCH_INDEX, f"{SEARCH_INDEX}_index"):
+        tables[name] = {"hidden": True}
     return {
         "title": "etl: articles, authors, categories, images and links",
         "description": "Loaded by etl; start with the v_articles view.",
+        # Datasette lists every column description above the table, which fills the first screen
+        # of a view as wide as v_articles: a short box that scrolls keeps them one glance away
+        # (and in each column's menu) without hiding the rows
+        "extra_css_urls": ["data:text/css," + urllib.parse.quote(DATASETTE_CSS, safe="")],
         "databases": {DATASETTE_DATABASE: {"tables": tables}},
     }
+
+
+# the order a view's first page opens in, and the facets offered above it; Datasette 0.65 has no
+# option for the order of columns, so v_articles links to the same rows with its first columns
+# picked by ?_col= (the view's own column order is part of the schema)
+DATASETTE_VIEW_OPTIONS: dict[str, dict[str, Any]] = {
+    "v_articles": {"sort_desc": "published_at", "facets": ["feed", "language", "year"]},
+    "v_daily_articles": {"sort_desc": "published_date", "facets": ["feed"]},
+    "v_domain_stats": {"sort_desc": "article_count"},
+    "v_article_credits": {"sort_desc": "published_at", "facets": ["role", "feed"]},
+    "v_article_versions": {"sort_desc": "published_at", "facets": ["match", "feed"]},
+}
+V_ARTICLES_FIRST_COLUMNS = (
+    "title", "published_at", "feed", "authors", "category_path", "language", "char_count",
+    "version_count", "id", "source_path",
+)  # fmt: skip
+DATASETTE_CSS = (
+    "dl.column-descriptions{max-height:7.5em;overflow-y:auto;margin:0.5em 0;padding:0.3em 0.6em;"
+    "border:1px solid #ddd;font-size:0.85em}"
+)
+
+
+def _v_articles_description() -> str:
+    view = next(v for v in VIEWS if v.name == "v_articles")
+    columns = "&amp;".join(f"_col={name}" for name in V_ARTICLES_FIRST_COLUMNS)
+    return (
+        f"<p>{html.escape(view.description)} Newest first.</p>"
+        f'<p><a href="?{columns}">Title, date and feed first</a> '
+        f"({len(V_ARTICLES_FIRST_COLUMNS)} of its {len(view.columns)} columns; any other can be "
+        "added back from a column's menu).</p>"
+    )
 
 
 def rendered_files() -> dict[str, str]:
@@ -99,6 +147,17 @@ def stale_files(output_dir: Path) -> dict[Path, str]:
         if not path.is_file() or path.read_text(encoding="utf-8") != content:
             stale[path] = content
     return stale
+
+
+def describe_stale(stale: Iterable[Path]) -> str:
+    """`missing: a; out of date: b`, for `--check`: which stale files do not exist, which differ."""
+    paths = list(stale)
+    missing = [str(p) for p in paths if not p.exists()]
+    different = [str(p) for p in paths if p.exists()]
+    parts = [f"missing: {', '.join(missing)}"] if missing else []
+    if different:
+        parts.append(f"out of date: {', '.join(different)}")
+    return "; ".join(parts)
 
 
 def write_files(files: dict[Path, str]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -77,6 +78,8 @@ sources = Table(
     Column("created_at", UTCDateTime, nullable=False, comment="When the source was first seen (UTC)."),
     comment="Named inputs (an archive, a mirror, a folder): an article is a path within one source.",
 )
+
+IMAGE_ROLES = "cover, thumbnail, gallery (Hexo's photos, in order) or inline."
 
 articles = Table(
     "articles",
@@ -335,7 +338,7 @@ article_images = Table(
     "article_images",
     metadata,
     _article_fk(),
-    Column("role", String(16), primary_key=True, comment="cover, thumbnail or inline."),
+    Column("role", String(16), primary_key=True, comment=IMAGE_ROLES),
     Column("position", Integer, primary_key=True, comment="Order within the role, from 1."),
     Column("image_id", ForeignKey("images.id"), nullable=False, comment="images.id"),
     Column("alt", Text, comment="alt text."),
@@ -366,6 +369,22 @@ article_links = Table(
     comment="Every link in an article body.",
 )
 Index(None, article_links.c.link_id)
+
+article_post_links = Table(
+    "article_post_links",
+    metadata,
+    _article_fk(),
+    Column("position", Integer, primary_key=True, comment="Order in the body, from 1."),
+    Column("slug", Text, nullable=False, comment="What `{% post_link slug %}` names, as written."),
+    Column(
+        "target_article_id",
+        ForeignKey("articles.id", ondelete="SET NULL"),
+        comment="The loaded article of the same source with that file name, slug or permalink; "
+        "NULL when there is none (the run says so).",
+    ),
+    comment="Hexo's links between posts ({% post_link %}), resolved to articles after each run.",
+)
+Index(None, article_post_links.c.target_article_id)
 
 etl_runs = Table(
     "etl_runs",
@@ -437,6 +456,57 @@ skipped_files = Table(
     comment="Files seen but not loaded because they are not articles, and why.",
 )
 Index(None, skipped_files.c.run_id)
+
+# what a re-run asks of every file that is not an article, by its natural key (migration 0015)
+file_outcomes = Table(
+    "file_outcomes",
+    metadata,
+    Column(
+        "source_id",
+        ForeignKey("sources.id"),
+        primary_key=True,
+        comment="The source the file is in (sources.id).",
+    ),
+    Column(
+        "source_path",
+        Text,
+        primary_key=True,
+        comment="File path relative to the source's root, '/'-separated; with source_id, the file.",
+    ),
+    Column("outcome", String(8), nullable=False, comment="skipped (not an article) or failed."),
+    Column("stage", String(16), nullable=False, comment="extract, transform or load."),
+    Column(
+        "reason",
+        Text,
+        nullable=False,
+        comment="Why: as in skipped_files.reason or load_errors.error of the run that recorded it.",
+    ),
+    Column(
+        "was_read",
+        Boolean,
+        nullable=False,
+        comment="The file was read to decide (then an unchanged file is not read again); false when the "
+        "walk decided without reading it (not a regular file, over --max-file-size).",
+    ),
+    Column("source_size", BigInteger, nullable=False, comment="File size in bytes when last seen."),
+    Column("source_mtime_ns", BigInteger, nullable=False, comment="File mtime (ns) when last seen."),
+    Column(
+        "extractor_version",
+        String(32),
+        nullable=False,
+        comment="etl version that decided; another version reads the file again.",
+    ),
+    Column(
+        "run_id",
+        ForeignKey("etl_runs.id", ondelete="CASCADE"),
+        nullable=False,
+        comment="The run that recorded the outcome in skipped_files or load_errors (etl_runs.id).",
+    ),
+    comment="The newest outcome of each file that is not loaded as an article: a file skipped or failed "
+    "is read again only once its size, mtime or etl's version change (or with --full), and recorded once.",
+    sqlite_with_rowid=False,
+)
+Index(None, file_outcomes.c.run_id)
 
 file_warnings = Table(
     "file_warnings",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from etl.errors import TransformError
+from etl.extract.forms import HUGO_FORMS
 from etl.records import (
     Article,
     Credit,
@@ -27,9 +30,12 @@ from etl.transform.fields import (
     CATEGORY_KEYS,
     COVER_KEYS,
     DATE_KEYS,
+    EXCERPT_KEYS,
+    GALLERY_KEYS,
     TAG_KEYS,
     THUMBNAIL_KEYS,
     TITLE_KEYS,
+    UPDATED_KEYS,
     as_names,
     as_text,
     category_paths,
@@ -40,14 +46,18 @@ from etl.transform.fingerprint import fingerprint
 from etl.transform.furniture import furniture, reposted_by
 from etl.transform.html_body import BodyContent, Paragraph, extract_html
 from etl.transform.index_text import search_text
+from etl.transform.kinds import kind_of
 from etl.transform.language import identify
 from etl.transform.markdown_body import plain_inline, render_body
 from etl.transform.people import person_key
 from etl.transform.reposts import SOURCE_ANCHOR, date_from_file_name, find_date_line
-from etl.transform.summary import build_summary
+from etl.transform.summary import build_summary, excerpt_summary
+from etl.transform.tag_plugins import asset_folder_of, expand_tag_plugins
 from etl.transform.urls import host_of, registered_domain, resolve_url
 
 MAX_LINKED_SHARE = 0.5
+# Hexo's excerpt mark: what the body says before it is the post's excerpt
+_MORE = re.compile(r"<!--\s*more\s*-->", re.IGNORECASE)
 
 
 def transform(doc: RawDocument, timezone: str = "UTC") -> Article | Skipped:
@@ -63,7 +73,8 @@ def transform(doc: RawDocument, timezone: str = "UTC") -> Article | Skipped:
 
 def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     meta = doc.metadata
-    rendered = render_body(doc.body)
+    expanded = expand_tag_plugins(doc.body, asset_folder_of(doc.source.source_path))
+    rendered = render_body(expanded.body)
     content = extract_html(rendered.html)
     canonical = _canonical_url(meta, content.links)
     # relative links in HTML posts (Hexo RSS) are relative to the original page; in Markdown
@@ -92,7 +103,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
     site = date_line.publisher if date_line else _reposter(paragraphs)
     publisher = (site,) if site else ()
     front_matter, json_warnings = front_matter_json(meta)
-    categories = category_paths(first_value(meta, CATEGORY_KEYS))
+    categories = category_paths(first_value(meta, CATEGORY_KEYS), doc.front_matter_form in HUGO_FORMS)
     search = search_text(title, text)
     return Article(
         source=doc.source,
@@ -102,7 +113,7 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         body_format=rendered.body_format,
         body_html=rendered.html,
         body_text=text,
-        summary=build_summary(text for text in reading if text != title),
+        summary=_summary(meta, expanded.body, reading, title),
         canonical_url=canonical,
         front_matter=front_matter,
         credits=_credits(meta, publisher + body.credits),
@@ -117,8 +128,31 @@ def _transform(doc: RawDocument, timezone: str) -> Article | Skipped:
         script=script,
         feed=feed_of(categories, doc.source.source_path),
         fingerprint=fingerprint(search.body),
-        warnings=doc.warnings + tuple(FileWarning("transform", w) for w in json_warnings),
+        warnings=doc.warnings
+        + tuple(FileWarning("transform", w) for w in (*expanded.warnings, *json_warnings)),
+        kind=kind_of(meta, doc.source),
+        source_updated_at=_updated(meta, timezone),
+        post_links=expanded.post_links,
     )
+
+
+def _summary(meta: dict[str, Any], body: str, reading: list[str], title: str | None) -> str | None:
+    """The front matter's excerpt or description, else what the body says before `<!-- more -->`,
+    else the lead paragraphs."""
+    stated = as_text(first_value(meta, EXCERPT_KEYS))
+    if stated:
+        return excerpt_summary([plain_inline(stated)])
+    more = _MORE.search(body)
+    if more:
+        head = extract_html(render_body(body[: more.start()]).html).paragraphs
+        return excerpt_summary(p.text for p in head if p.linked_share < MAX_LINKED_SHARE)
+    return build_summary(text for text in reading if text != title)
+
+
+def _updated(meta: dict[str, Any], timezone: str) -> datetime | None:
+    stated = first_value(meta, UPDATED_KEYS)
+    updated = parse_date(stated, timezone) if stated is not None else None
+    return updated.value if updated else None
 
 
 def _reposter(paragraphs: tuple[Paragraph, ...]) -> Credit | None:
@@ -195,6 +229,11 @@ def _images(meta: dict[str, Any], content: BodyContent, base: str | None) -> tup
         url = resolve_url(as_text(first_value(meta, keys)), base)
         if url:
             images.append(ImageRef(url=url, role=role, host=host_of(url)))  # type: ignore[arg-type]
+    photos = first_value(meta, GALLERY_KEYS)
+    for photo in photos if isinstance(photos, list) else [photos] if photos else []:
+        url = resolve_url(as_text(photo), base)
+        if url:
+            images.append(ImageRef(url=url, role="gallery", host=host_of(url)))
     for image in content.images:
         url = resolve_url(image.url, base)
         if url:

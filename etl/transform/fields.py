@@ -27,6 +27,9 @@ TAG_KEYS = ("tags", "keywords")  # all of them, merged
 COVER_KEYS = ("headimg", "cover", "cover_image", "banner")
 THUMBNAIL_KEYS = ("thumbnail", "thumb")
 CANONICAL_KEYS = ("canonical_url", "canonical", "original_url", "source_url", "link", "url")
+UPDATED_KEYS = ("updated", "lastmod", "modified", "last_modified", "updated_at")
+GALLERY_KEYS = ("photos",)  # Hexo's gallery: image URLs, in order
+EXCERPT_KEYS = ("excerpt", "description", "summary")
 
 
 def first_value(metadata: dict[str, Any], keys: tuple[str, ...]) -> Any:
@@ -70,11 +73,12 @@ def as_name(value: Any) -> str | None:
     return text[: MAX_NAME_CHARS - 1] + "…" if text and len(text) > MAX_NAME_CHARS else text
 
 
-def category_paths(value: Any) -> tuple[tuple[str, ...], ...]:
-    """Hexo categories: a flat list is one hierarchy; a list of lists is several."""
+def category_paths(value: Any, terms: bool = False) -> tuple[tuple[str, ...], ...]:
+    """Hexo categories: a flat list is one hierarchy; a list of lists is several. With `terms`
+    (Hugo's taxonomies), each item of a flat list is a category of its own."""
     if value is None:
         return ()
-    if isinstance(value, list) and any(isinstance(item, list) for item in value):
+    if isinstance(value, list) and (terms or any(isinstance(item, list) for item in value)):
         groups = [item if isinstance(item, list) else [item] for item in value]
     else:
         groups = [value if isinstance(value, list) else [value]]

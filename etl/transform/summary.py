@@ -29,6 +29,15 @@ def build_summary(paragraphs: Iterable[str]) -> str | None:
     return summary if len(summary) <= MAX_SUMMARY else _shorten(summary)
 
 
+def excerpt_summary(paragraphs: Iterable[str]) -> str | None:
+    """A stated excerpt (front matter, or the text before `<!-- more -->`) whole, shortened only past
+    MAX_SUMMARY."""
+    summary = " ".join(paragraph for paragraph in paragraphs if paragraph)
+    if not summary:
+        return None
+    return summary if len(summary) <= MAX_SUMMARY else _shorten(summary)
+
+
 def _shorten(text: str) -> str:
     head = text[: MAX_SUMMARY - 1]
     cut = max(head.rfind(mark) for mark in _SENTENCE_ENDS)

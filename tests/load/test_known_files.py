@@ -13,6 +13,7 @@ from conftest import SEEDS, Database
 from sqlalchemy.engine import make_url
 
 from etl.load import engine_for
+from etl.load.outcomes import known_outcomes
 from etl.load.runs import known_articles
 
 SEED_000 = "000_79dec9e98373e082.txt"
@@ -34,3 +35,20 @@ def test_loaded_files_are_looked_up_by_their_path_index(tmp_path: Path) -> None:
         "SEARCH articles USING COVERING INDEX ix_articles_known_files"
         " (source_id=? AND source_path=? AND deleted_at=?)"
     ]
+
+
+def test_remembered_outcomes_are_looked_up_by_their_primary_key(tmp_path: Path) -> None:
+    url = make_url(f"sqlite:///{tmp_path / 'etl.db'}")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "stub.md").write_text("## \n[轉載自GNews](https://gnews.org/ThreadView/0)\n", encoding="utf-8")
+    Database(url.render_as_string()).load(folder)
+    keys = [(1, f"missing/{n:04d}.md") for n in range(400)] + [(1, "stub.md")]
+    seen: list[str] = []
+    with engine_for(url) as engine, engine.connect() as connection:
+        connection.connection.dbapi_connection.set_trace_callback(seen.append)
+        known = known_outcomes(connection, keys)
+        statement = next(s for s in seen if "FROM file_outcomes" in s)
+        plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")]
+    assert [(key, o.outcome) for key, o in known.items()] == [((1, "stub.md"), "skipped")]
+    assert plan == ["SEARCH file_outcomes USING PRIMARY KEY (source_id=? AND source_path=?)"]

@@ -42,7 +42,6 @@ from etl.load.stats import Counts
 from etl.recording import Reporter, RunSummary
 from etl.shards import Shard
 
-REBUILD_BATCH = 500
 DatabaseURL = str | URL | None
 
 __all__ = [
@@ -185,15 +184,8 @@ def search(query: str, database_url: DatabaseURL = None, *, limit: int = 20) -> 
 
 def rebuild_search_index(database_url: DatabaseURL = None) -> int:
     """Recreate the whole search index from the articles table, in one transaction; articles indexed."""
-    from etl.transform.index_text import search_text
-
-    total = 0
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.begin() as connection:
-        search_index.clear(connection)
-        for rows in search_index.live_articles(connection, REBUILD_BATCH):
-            search_index.add_entries(connection, [(i, search_text(title, body)) for i, title, body in rows])
-            total += len(rows)
-    return total
+        return search_index.rebuild(connection)
 
 
 def recent_runs(database_url: DatabaseURL = None, *, limit: int = 10) -> list[RunRecord]:

@@ -54,17 +54,17 @@ def split_front_matter(source_path: str, text: str) -> Split:
     if found is None:
         return Split({}, stripped)
     if not found.opened:
-        metadata = _unopened(found)
+        metadata = _front_matter_unopened(found)
         return Split(metadata, found.body.strip(), form=found.form) if metadata else Split({}, stripped)
     if found.language != "yaml":
         try:
-            loaded = _HANDLERS[found.language].load(found.raw)
+            loaded = _load(found)
         except ValueError as exc:  # json.JSONDecodeError, tomllib.TOMLDecodeError
             reason = " ".join(str(exc).split())
             raise ExtractError(source_path, f"front matter cannot be parsed: {reason}") from None
         return _mapping(source_path, loaded, found)
     try:
-        metadata = _HANDLERS["yaml"].load(found.raw, Loader=_DatesAsTextLoader)
+        metadata = _load(found)
     except (yaml.YAMLError, ValueError) as exc:
         reason = " ".join(str(exc).split())
         # a tag that would construct an object is refused, never read around
@@ -93,12 +93,16 @@ def _mapping(source_path: str, metadata: Any, found: Found) -> Split:
     return Split({str(key): value for key, value in metadata.items()}, found.body.strip(), form=found.form)
 
 
-def _unopened(found: Found) -> dict[str, Any]:
+def _load(found: Found) -> Any:
+    return _HANDLERS[found.language].load(found.raw, **_LOAD_OPTIONS[found.language])
+
+
+def _front_matter_unopened(found: Found) -> dict[str, Any]:
     """Hexo's front matter without its opening line, if it is that: a mapping of identifier keys, one
     of them a key front matter has. Anything else (a `Note:` paragraph above a thematic break, lines
     that do not parse) is the body's, so nothing here raises."""
     try:
-        loaded = _HANDLERS[found.language].load(found.raw, **_LOAD_OPTIONS[found.language])
+        loaded = _load(found)
     except (yaml.YAMLError, ValueError):
         return {}
     if not isinstance(loaded, dict) or not loaded:

@@ -187,8 +187,9 @@ def _recompute(connection: Connection, touched: list[int]) -> None:
         " ELSE 1 END FROM articles WHERE id IN :ids",
         touched,
     )
-    retired = [row_id for row_id, _, deleted in rows if deleted is not None]
-    live = [v for v in _versions(connection, [row_id for row_id, _, deleted in rows if deleted is None])]
+    # a deleted file and a draft are nobody's version any more
+    retired = [row_id for row_id, _, out in rows if out is not None]
+    live = [v for v in _versions(connection, [row_id for row_id, _, out in rows if out is None])]
     groups = {canonical for _, canonical, _ in rows}
     groups |= {v.canonical for v in _versions(connection, sorted(_sharing(connection, live)))}
     members = _versions(

@@ -2,6 +2,7 @@
 
     python benchmarks/stages.py --files 2000                # the generated seed-like corpus
     python benchmarks/stages.py --files 2000 --postgres URL # also the Postgres writer
+    python benchmarks/stages.py --files 2000 --corpus real  # the real GNews archive's mix
 
 The transform's steps are timed by wrapping the functions etl calls (the wrappers cost ~1 µs per
 call); reading and writing are timed around the same calls the pipeline makes. The writers load into
@@ -24,7 +25,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from corpus import generate  # noqa: E402
+from corpus import generate, generate_real  # noqa: E402
 
 SPENT: dict[str, float] = defaultdict(float)
 
@@ -51,13 +52,14 @@ def _instrument() -> None:
         ("search_text", "index text (OpenCC fold, CJK spacing)"),
         ("identify", "language and script (py3langid, OpenCC)"),
         ("read_credits", "credit lines"),
-        ("to_json", "front matter as JSON values"),
+        ("front_matter_json", "front matter as JSON values"),
+        ("fingerprint", "identity: text hash and MinHash signature"),
+        ("furniture", "page furniture"),
+        ("parse_date", "dates"),
+        ("date_from_file_name", "dates in file names"),
+        ("expand_tag_plugins", "Hexo tag plugins"),
     ]:
         setattr(article, name, _timed(label, getattr(article, name)))
-
-
-def _paths(corpus: Path, files: int) -> list[Path]:
-    return sorted(corpus.rglob("*.md"))[:files]
 
 
 def measure(corpus: Path, files: int, postgres: str | None) -> None:
@@ -67,7 +69,9 @@ def measure(corpus: Path, files: int, postgres: str | None) -> None:
 
     warm_up()
     _instrument()
-    sources = list(discover_files([corpus]))[:files]
+    found = list(discover_files([corpus]))
+    # every k-th file, so that a part of the real archive keeps its mix of stubs and transcripts
+    sources = found[:: max(1, len(found) // files)][:files]
     articles = []
     for source in sources:
         started = time.process_time()
@@ -174,10 +178,19 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/etl-bench"))
     parser.add_argument("--postgres", help="admin URL of a Postgres server to also time the Postgres writer")
+    parser.add_argument(
+        "--corpus", choices=("seed", "real"), default="seed", help="as benchmarks/run.py's --corpus"
+    )
     args = parser.parse_args()
-    corpus = args.workdir / f"corpus-{args.files}"
-    if not corpus.exists():
-        generate(corpus, args.files)
+    if args.corpus == "real":
+        # the files of the whole archive's mix, the first --files of them timed
+        corpus = args.workdir / "corpus-real-5799"
+        if not corpus.exists():
+            generate_real(corpus)
+    else:
+        corpus = args.workdir / f"corpus-{args.files}"
+        if not corpus.exists():
+            generate(corpus, args.files)
     measure(corpus, args.files, args.postgres)
 
 

@@ -127,8 +127,8 @@ class RunSummary:
 class RunRecorder:
     """Holds what a run has seen and done; `record` takes every outcome, whatever its kind.
 
-    Articles wait in a batch and are written `batch_size` at a time; every other outcome is
-    written when it is recorded. The summary counts an outcome once it is committed (an unchanged
+    Articles and skips wait in batches and are written `batch_size` at a time; every other
+    outcome is written when it is recorded. The summary counts an outcome once it is committed (an unchanged
     file needs no write), so at any moment, whatever interrupts the run, files_seen equals the
     sum of the other counts, and every write stores those counts in etl_runs with itself.
     """
@@ -142,6 +142,7 @@ class RunRecorder:
         self.unlisted: dict[int, list[str]] = {}  # source -> folders (prefixes) the walk could not list
         self._batch: list[Article] = []
         self._moved: list[SourceFile] = []  # unchanged files whose size or mtime changed
+        self._skips: list[Skipped] = []
 
     def record(self, outcome: Outcome) -> None:
         source = outcome.source
@@ -158,12 +159,9 @@ class RunRecorder:
                 if len(self._moved) >= self.batch_size:
                     self.flush()
         elif isinstance(outcome, Skipped):
-            retired = self.loader.record_skip(
-                outcome, lambda n: self._after(files_seen=1, files_skipped=1, articles_deleted=n)
-            )
-            self.summary.files_seen += 1
-            self.summary.files_skipped += 1
-            self.summary.articles_deleted += retired
+            self._skips.append(outcome)
+            if len(self._skips) >= self.batch_size:
+                self._flush_skips()
         else:
             if outcome.whole_folder:
                 folder = "" if source.source_path == "./" else source.source_path
@@ -172,7 +170,9 @@ class RunRecorder:
         self.reporter.advanced(1)
 
     def flush(self) -> None:
-        """Write the waiting articles (one transaction) and the new stats of unchanged files."""
+        """Write the waiting articles (one transaction), skips (another) and the new stats of
+        unchanged files."""
+        self._flush_skips()
         batch = self._batch
         outcome = self.loader.load(
             batch,
@@ -192,6 +192,16 @@ class RunRecorder:
             self._fail(failed)
         self.loader.refresh_stats(self._moved)
         self._moved.clear()
+
+    def _flush_skips(self) -> None:
+        skips, self._skips = self._skips, []
+        retired = self.loader.record_skips(
+            skips,
+            lambda n: self._after(files_seen=len(skips), files_skipped=len(skips), articles_deleted=n),
+        )
+        self.summary.files_seen += len(skips)
+        self.summary.files_skipped += len(skips)
+        self.summary.articles_deleted += retired
 
     def retire_missing(self, folders: list[tuple[int, str]]) -> None:
         """Soft-delete what was loaded from these (source, folder prefix) and not seen in this run,

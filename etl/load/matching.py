@@ -164,10 +164,12 @@ def _merge(connection: Connection, added: list[int]) -> None:
         for key in _keys(version, texts=False):
             by_key.setdefault(key, {}).setdefault((version.text, find(version.canonical)), version)
     for version in new.values():
-        for key in _keys(version, texts=False):
-            for other in by_key[key].values():
-                if find(other.canonical) != find(version.canonical) and related(version, other) is not None:
-                    parent[find(other.canonical)] = find(version.canonical)
+        # a near-copy shares most bands with its file: each such file compared once, not once a band
+        candidates = {o.id: o for key in _keys(version, texts=False) for o in by_key[key].values()}
+        root = find(version.canonical)  # what it finds joins it, so its own group stays `root`
+        for other in candidates.values():
+            if find(other.canonical) != root and related(version, other) is not None:
+                parent[find(other.canonical)] = root
     components: dict[int, set[int]] = {}
     for group in list(parent):
         components.setdefault(find(group), set()).add(group)

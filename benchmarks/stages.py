@@ -19,6 +19,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,16 +116,26 @@ def _write(url: str, articles: list[Any], version: str) -> float:
     from sqlalchemy.engine import make_url
 
     from etl.load import Loader, engine_for, upgrade_database
+    from etl.load.runs import COUNTERS
+    from etl.records import Article
 
     with engine_for(make_url(url)) as engine:
         upgrade_database(engine)
         loader = Loader(engine, version)
-        loader.start_run(["stages"], None)
+        folder = str(articles[0].source.root)
+        source_id = loader.plan_sources([folder], None).sources[0].id
+        loader.start_run([folder], None)
+        batch = [
+            replace(a, source=replace(a.source, source_id=source_id))
+            for a in articles
+            if isinstance(a, Article)
+        ]
+        nothing = dict.fromkeys(COUNTERS, 0)
         server = _postgres_cpu()
         started = time.process_time()
         wall = time.monotonic()
-        for index in range(0, len(articles), 200):
-            loader.load(articles[index : index + 200])
+        for index in range(0, len(batch), 200):
+            loader.load(batch[index : index + 200], lambda _done: nothing)
         cpu = time.process_time() - started
         server = _postgres_cpu() - server
         print(f"{url.split(':')[0]} writer: {time.monotonic() - wall:.2f} s wall, {cpu:.2f} s CPU here")

@@ -12,8 +12,10 @@ request to stop, not a traceback or a death by signal.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from collections.abc import Iterator
 from types import MethodType
 from typing import Any
 
@@ -56,3 +58,22 @@ class StopOnInterrupt:
             self.now = True
             signal.signal(signal.SIGINT, signal.default_int_handler)
         self.requested = True
+
+
+@contextlib.contextmanager
+def ctrl_c_for_the_main_thread() -> Iterator[None]:
+    """Threads started inside block SIGINT (a thread inherits the mask of the one that starts it).
+
+    The kernel hands a Ctrl-C to any thread that does not block it. While the workers start, the
+    main thread blocks it with its action set to ignore (etl.workers); a helper thread (the
+    progress display, a worker's reader) that took it then would drop it, and the run would go on
+    as if no key had been pressed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)

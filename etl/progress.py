@@ -8,40 +8,22 @@ the run. rich draws the bar and is imported only when one is shown: `etl --help`
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-import signal
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
+
+from etl.interrupts import ctrl_c_for_the_main_thread
 
 WINDOW_S = 10.0  # files/s is measured over (at least) this many seconds back
 EVERY_S = 10.0  # without a terminal: seconds between two progress lines (--progress-every)
 # a terminal that cannot move its cursor (rich's list): a redrawn bar would print line after line
 _DUMB_TERMINALS = ("dumb", "unknown")
-
-
-@contextlib.contextmanager
-def _ctrl_c_for_the_main_thread() -> Iterator[None]:
-    """Threads started inside block SIGINT (a thread inherits the mask of the one that starts it).
-
-    The kernel hands a Ctrl-C to any thread that does not block it. While the workers start, the
-    main thread blocks it with its action set to ignore (etl.workers); a display thread that took
-    it then would drop it, and the run would go on as if no key had been pressed.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 @dataclass(frozen=True)
@@ -206,7 +188,7 @@ class Bar:
             redirect_stderr=_is_terminal("stderr"),
         )
         self.task = self.progress.add_task("Counting", total=None)
-        with _ctrl_c_for_the_main_thread():
+        with ctrl_c_for_the_main_thread():
             self.progress.start()  # rich's refresh thread
 
     def set_total(self, total: int) -> None:
@@ -251,7 +233,7 @@ class Lines:
         self.written = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._tick, name="etl-progress", daemon=True)
-        with _ctrl_c_for_the_main_thread():
+        with ctrl_c_for_the_main_thread():
             self._thread.start()
 
     def advanced(self, files: int) -> None:

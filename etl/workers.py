@@ -5,6 +5,10 @@ killer, `kill -9`, a crash in C) must cost one file, not the run: each worker an
 file, so when one dies the parent knows which file it held, records that file as failed, hands the
 rest of its task to a fresh worker and goes on. A file that holds a worker past the time limit
 gets the same treatment, and the parent stops waiting whenever the run is asked to stop.
+
+A thread per worker reads its answers as they come, so a worker never waits for the writer: while
+the writer loads a batch (a second, on an archive of long transcripts) the workers go on with the
+tasks queued on them, instead of stopping at the first answer the connection cannot hold.
 """
 
 from __future__ import annotations
@@ -12,24 +16,27 @@ from __future__ import annotations
 import collections
 import contextlib
 import multiprocessing
+import queue
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any
 
 from etl.errors import FileError, TransformError, WorkersUnavailable
+from etl.interrupts import ctrl_c_for_the_main_thread
 from etl.records import Failed, Outcome, SourceFile, Unchanged
 
 # files handed out ahead of the writer: bounds the results waiting to be loaded
 WINDOW = 1024
 # files a worker takes per task: fewer round trips than one at a time
 FILES_PER_TASK = 16
-# tasks queued on a worker at once, so it never waits for the parent between tasks
-TASKS_IN_FLIGHT = 2
+# tasks queued on a worker at once, so it never waits for the parent between tasks, nor while
+# the parent writes a batch (~150 files of a worker's work on long transcripts)
+TASKS_IN_FLIGHT = 10
 # a worker is replaced after this many tasks (~2,000 files): parser allocations fragment the heap
 # and a long-lived worker's RSS creeps up, so a fresh one keeps memory flat on any archive size
 TASKS_PER_WORKER = 128
@@ -124,14 +131,28 @@ class _Task:
     answered: int = 0
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: Any  # multiprocessing.Process
     connection: Connection
+    reader: threading.Thread | None = None
     tasks: collections.deque[_Task] = field(default_factory=collections.deque)
     tasks_given: int = 0
     last_heard: float = field(default_factory=time.monotonic)
     retiring: bool = False
+
+
+# what a worker's reader puts after its last answer: the connection ended (the worker exited or died)
+_ENDED = object()
+
+
+def _read(worker: _Worker, answers: queue.SimpleQueue[tuple[_Worker, Any]]) -> None:
+    """Pass on every answer of the worker, then _ENDED once its connection is gone."""
+    try:
+        while True:
+            answers.put((worker, worker.connection.recv()))
+    except (EOFError, OSError):
+        answers.put((worker, _ENDED))
 
 
 class _Pool:
@@ -143,6 +164,7 @@ class _Pool:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(["etl.transform.warm", "etl.workers"])
         self.workers: list[_Worker] = []
+        self.answers: queue.SimpleQueue[tuple[_Worker, Any]] = queue.SimpleQueue()
 
     def __enter__(self) -> _Pool:
         return self
@@ -218,22 +240,42 @@ class _Pool:
         busy = [w for w in self.workers if w.tasks]
         if not busy:
             return
-        ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], POLL_S)
+        self._take_answers(results, pending, POLL_S)
         now = time.monotonic()
         for worker in busy:
-            if worker.connection in ready:
-                try:
-                    while worker.tasks and worker.connection.poll():
-                        self._answer(worker, worker.connection.recv(), results)
-                except (EOFError, OSError):
-                    pass  # it died: its sentinel tells how
-            if worker.tasks and (worker.process.sentinel in ready or not worker.process.is_alive()):
-                self._lost(worker, results, pending, _death(worker.process))
-            elif worker.tasks and now - worker.last_heard > UNRESPONSIVE_AFTER_S:
+            if worker not in self.workers or not worker.tasks:
+                continue
+            if not worker.process.is_alive():
+                # its reader passes on what it sent before it went, then the end
+                assert worker.reader is not None
+                worker.reader.join(5)
+                self._take_answers(results, pending, 0)
+                if worker in self.workers and worker.tasks:  # no end (its socket held elsewhere)
+                    self._lost(worker, results, pending, _death(worker.process))
+            elif now - worker.last_heard > UNRESPONSIVE_AFTER_S:
                 worker.process.kill()
                 worker.process.join()
                 why = f"gave up after {UNRESPONSIVE_AFTER_S:.0f} s on this file: the worker stopped answering"
                 self._lost(worker, results, pending, why)
+
+    def _take_answers(
+        self, results: dict[int, Outcome], pending: collections.deque[tuple[int, Job]], timeout: float
+    ) -> None:
+        """Every answer the readers have passed on, waiting up to `timeout` for the first."""
+        try:
+            messages = [self.answers.get(timeout=timeout) if timeout else self.answers.get_nowait()]
+        except queue.Empty:
+            return
+        with contextlib.suppress(queue.Empty):
+            while True:
+                messages.append(self.answers.get_nowait())
+        for worker, message in messages:
+            if worker not in self.workers or not worker.tasks:
+                continue  # a worker already replaced, or one that ended with nothing in hand
+            if message is _ENDED:
+                self._lost(worker, results, pending, _death(worker.process))
+            else:
+                self._answer(worker, message, results)
 
     def _answer(self, worker: _Worker, outcome: Outcome, results: dict[int, Outcome]) -> None:
         task = worker.tasks[0]
@@ -273,7 +315,11 @@ class _Pool:
             raise WorkersUnavailable(f"cannot start a worker process: {exc or type(exc).__name__}") from None
         finally:
             theirs.close()
-        return _Worker(process, ours)
+        worker = _Worker(process, ours)
+        worker.reader = threading.Thread(target=_read, args=(worker, self.answers), daemon=True)
+        with ctrl_c_for_the_main_thread():
+            worker.reader.start()
+        return worker
 
 
 def _death(process: Any) -> str:

@@ -173,7 +173,7 @@ class Loader:
         if not written:
             return 0
         with self.engine.begin() as connection:
-            retired = sum(runs.record_skip(connection, self._current_run(), s, self.version) for s in written)
+            retired = runs.record_skips(connection, self._current_run(), written, self.version)
             runs.store_counts(connection, self._current_run(), counts(retired))
             return retired
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, bindparam, delete, text
 
+from etl.batches import chunked
 from etl.load.sql import fetch_rows, in_chunks, placeholder, rows_of_files
 from etl.records import KnownOutcome, SourceFile
 from etl.schema.tables import file_outcomes
@@ -32,29 +33,21 @@ _KNOWN = (
     f"SELECT {', '.join(c.name for c in _KNOWN_COLUMNS)} FROM {file_outcomes.name}"
     f" WHERE {file_outcomes.c.source_id.name} = {{mark}} AND {file_outcomes.c.source_path.name} "
 )
-# one upsert, the same on both backends (the SET expressions read the row as it was): the stat and
-# version are always renewed, the run that recorded the outcome only when the outcome is new, and
-# the run it returns tells which
+# one upsert of many rows, the same on both backends (the SET expressions read the row as it was):
+# the stat and version are always renewed, the run that recorded the outcome only when the outcome
+# is new, and the run it returns tells which
 _SAME = " AND ".join(f"{file_outcomes.name}.{c} = excluded.{c}" for c in ("outcome", "stage", "reason"))
-_REMEMBER = text(
-    f"INSERT INTO {file_outcomes.name} ({', '.join(c.name for c in file_outcomes.c)})"
-    f" VALUES ({', '.join(':' + c.name for c in file_outcomes.c)})"
+_COLUMNS = [c.name for c in file_outcomes.c]
+_RENEWED = ("outcome", "stage", "reason", "was_read", "source_size", "source_mtime_ns", "extractor_version")
+_REMEMBER = (
+    f"INSERT INTO {file_outcomes.name} ({', '.join(_COLUMNS)}) VALUES {{rows}}"
     f" ON CONFLICT ({file_outcomes.c.source_id.name}, {file_outcomes.c.source_path.name}) DO UPDATE SET"
     f" run_id = CASE WHEN {_SAME} THEN {file_outcomes.name}.run_id ELSE excluded.run_id END, "
-    + ", ".join(
-        f"{c} = excluded.{c}"
-        for c in (
-            "outcome",
-            "stage",
-            "reason",
-            "was_read",
-            "source_size",
-            "source_mtime_ns",
-            "extractor_version",
-        )
-    )
-    + " RETURNING run_id"
+    + ", ".join(f"{c} = excluded.{c}" for c in _RENEWED)
+    + f" RETURNING {file_outcomes.c.source_id.name}, {file_outcomes.c.source_path.name}, run_id"
 )
+# rows per statement: 10 values each, well inside either backend's limit on bound values
+REMEMBER_ROWS = 500
 _FORGET = delete(file_outcomes).where(
     file_outcomes.c.source_id == bindparam("source"),
     file_outcomes.c.source_path.in_(bindparam("paths", expanding=True)),
@@ -86,19 +79,36 @@ def remember(
 ) -> bool:
     """Remember the file's newest outcome; True when it is new (nothing was remembered, or another
     outcome, stage or reason), and so to be recorded by this run."""
-    values = {
-        "source_id": source.source_id,
-        "source_path": source.source_path,
-        "outcome": outcome,
-        "stage": stage,
-        "reason": reason,
-        "was_read": was_read,
-        "source_size": source.size,
-        "source_mtime_ns": source.mtime_ns,
-        "extractor_version": version,
-        "run_id": run_id,
-    }
-    return connection.execute(_REMEMBER, values).scalar_one() == run_id
+    return bool(remember_all(connection, run_id, [(source, outcome, stage, reason, was_read)], version))
+
+
+def remember_all(
+    connection: Connection, run_id: int, files: Sequence[tuple[SourceFile, str, str, str, bool]], version: str
+) -> set[Key]:
+    """Remember each (file, outcome, stage, reason, was_read), a few hundred to a statement; the
+    keys of those whose outcome is new. A file appears at most once."""
+    new: set[Key] = set()
+    for chunk in chunked(files, REMEMBER_ROWS):
+        values: dict[str, object] = {}
+        rows = []
+        for n, (source, outcome, stage, reason, was_read) in enumerate(chunk):
+            row = {
+                "source_id": source.source_id,
+                "source_path": source.source_path,
+                "outcome": outcome,
+                "stage": stage,
+                "reason": reason,
+                "was_read": was_read,
+                "source_size": source.size,
+                "source_mtime_ns": source.mtime_ns,
+                "extractor_version": version,
+                "run_id": run_id,
+            }
+            values.update({f"{name}_{n}": row[name] for name in _COLUMNS})
+            rows.append("(" + ", ".join(f":{name}_{n}" for name in _COLUMNS) + ")")
+        statement = text(_REMEMBER.format(rows=", ".join(rows)))
+        new.update((sid, path) for sid, path, by in connection.execute(statement, values) if by == run_id)
+    return new
 
 
 def forget(connection: Connection, keys: Iterable[Key]) -> None:

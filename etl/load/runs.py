@@ -78,9 +78,9 @@ _STORE_COUNTS = (
     .where(etl_runs.c.id == bindparam("run"))
     .values({name: bindparam(f"new_{name}") for name in COUNTERS})
 )
-_LIVE_ARTICLE = select(articles.c.id).where(
+_LIVE_ARTICLES = select(articles.c.id).where(
     articles.c.source_id == bindparam("source"),
-    articles.c.source_path == bindparam("path"),
+    articles.c.source_path.in_(bindparam("paths", expanding=True)),
     articles.c.deleted_at.is_(None),
 )
 
@@ -117,25 +117,30 @@ def record_error(connection: Connection, run_id: int, failed: Failed, version: s
     )
 
 
-def record_skip(connection: Connection, run_id: int, skipped: Skipped, version: str) -> int:
-    """Note the skip in skipped_files (unless the file was skipped for this reason before), and
-    retire an article loaded from this file by an earlier etl; 1 if one was."""
+def record_skips(connection: Connection, run_id: int, skips: Sequence[Skipped], version: str) -> int:
+    """Note each skip in skipped_files (unless the file was skipped for this reason before), and
+    retire the articles loaded from these files by an earlier etl; how many were."""
     now = now_utc()
-    source = skipped.source
-    read = skipped.origin == "read"
-    stage = "transform" if read else "extract"
-    if outcomes.remember(connection, run_id, source, "skipped", stage, skipped.reason, read, version):
-        connection.execute(
-            insert(skipped_files),
-            {
-                "run_id": run_id,
-                "source_path": source.source_path,
-                "reason": skipped.reason,
-                "created_at": now,
-            },
-        )
-    live = connection.execute(_LIVE_ARTICLE, {"source": source.source_id, "path": source.source_path})
-    return _retire(connection, live.scalars().all(), now)
+    noted = [
+        (s.source, "skipped", "transform" if s.origin == "read" else "extract", s.reason, s.origin == "read")
+        for s in skips
+    ]
+    new = outcomes.remember_all(connection, run_id, noted, version)
+    rows = [
+        {"run_id": run_id, "source_path": s.source.source_path, "reason": s.reason, "created_at": now}
+        for s in skips
+        if (s.source.source_id, s.source.source_path) in new
+    ]
+    if rows:
+        connection.execute(insert(skipped_files), rows)
+    live: list[int] = []
+    by_source: dict[int, list[str]] = {}
+    for s in skips:
+        by_source.setdefault(s.source.source_id, []).append(s.source.source_path)
+    for source_id, paths in by_source.items():
+        for chunk in in_chunks(paths):
+            live += connection.execute(_LIVE_ARTICLES, {"source": source_id, "paths": chunk}).scalars().all()
+    return _retire(connection, live, now)
 
 
 def retire_missing(

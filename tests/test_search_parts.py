@@ -24,17 +24,23 @@ def test_parts_cover_the_text_within_the_limits(tokens: list[str], gap: str) -> 
     if len(body) <= 7:
         assert _parts(body) == [body]
         return
+    assert parts == _by_hand(tokens, limit=7, chars=20, overlap=2)
+
+
+def _by_hand(tokens: list[str], limit: int, chars: int, overlap: int) -> list[list[str]]:
+    """The parts as their rule says, one token at a time: a part takes tokens while it has fewer
+    than `limit` and at most `chars` characters; the next starts `overlap` tokens before its end."""
+    found: list[list[str]] = []
     start = 0
-    for index, part in enumerate(parts):
-        assert 1 <= len(part) <= 7
-        assert len(" ".join(part[:-1])) < 20  # only its last token may take it past 20 characters
-        assert part == tokens[start : start + len(part)]
-        end = start + len(part)
-        if index == len(parts) - 1:
-            assert end == len(tokens)
-        else:  # a part ends at a limit, and the next starts 2 tokens before its end
-            assert len(part) == 7 or len(" ".join(part)) >= 20
-            start = max(end - 2, start + 1)
+    while True:
+        end, size = start, 0
+        while end < len(tokens) and end - start < limit and size <= chars:
+            size += len(tokens[end]) + 1
+            end += 1
+        found.append(tokens[start:end])
+        if end >= len(tokens):
+            return found
+        start = max(end - overlap, start + 1)
 
 
 def test_a_transcript_of_300_000_characters_is_38_parts_of_8000_tokens() -> None:

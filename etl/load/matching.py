@@ -231,8 +231,8 @@ def _recompute(connection: Connection, touched: list[int]) -> None:
 
 def _components(versions: list[Version]) -> list[list[Version]]:
     """The connected components of `related`, each in completeness order. Pairs are compared only
-    within a shared key (each one the lookups could find), and a key whose files are already one
-    group is passed over: identical texts cost no comparisons at all."""
+    within a shared key (each one the lookups could find), one file per text and group, and a key
+    whose files are already one group is passed over: identical texts cost no comparisons at all."""
     parent = {v.id: v.id for v in versions}
 
     def find(node: int) -> int:
@@ -248,10 +248,20 @@ def _components(versions: list[Version]) -> list[list[Version]]:
             buckets.setdefault(key, []).append(v.id)
     for key in sorted(buckets, key=lambda k: k[0] != "text"):  # identical texts first
         ids = buckets[key]
+        if key[0] == "text":  # one text is one article: joined without a comparison
+            for other in ids[1:]:
+                parent[find(other)] = find(ids[0])
+            continue
+        # files of one text in one group compare alike here (their url and instant have keys of
+        # their own): one of each, so a group of 25,000 copies is not 300 million pairs
+        first: dict[tuple[Any, int], int] = {}
+        for i in ids:
+            first.setdefault((by_id[i].text or i, find(i)), i)
+        ids = list(first.values())
         if len({find(i) for i in ids}) == 1:
             continue
         for a, b in _pairs(ids):
-            if find(a) != find(b) and (key[0] == "text" or related(by_id[a], by_id[b]) is not None):
+            if find(a) != find(b) and related(by_id[a], by_id[b]) is not None:
                 parent[find(b)] = find(a)
     groups: dict[int, list[Version]] = {}
     for v in sorted(versions, key=lambda v: v.key):

@@ -594,6 +594,7 @@ def schema() -> None:
     help="Where schema.md and datasette-metadata.json go.",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the files are missing or out of date.")
+@reports_errors
 def docs(output_dir: Path, check: bool) -> None:
     """Write schema.md (tables, columns, keys, descriptions, ER diagram) and Datasette metadata.
 

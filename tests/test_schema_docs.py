@@ -75,3 +75,11 @@ def test_schema_docs_command_writes_then_checks(tmp_path: Path) -> None:
         f"missing: {out / 'datasette-metadata.json'}; out of date: {out / 'schema.md'}; "
         "run `etl schema docs`\n"
     )
+
+
+def test_schema_docs_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    (out / "schema.md").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["schema", "docs", "--output-dir", str(out)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {out / 'schema.md'}: Is a directory\n"

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Column, Table, UniqueConstraint
 from sqlalchemy.dialects import postgresql, sqlite
 
+from etl.errors import ConfigError
+from etl.fsnames import text_path
 from etl.schema.tables import SEARCH_INDEX, metadata
 from etl.schema.views import VIEWS
 
@@ -162,8 +164,11 @@ def describe_stale(stale: Iterable[Path]) -> str:
 
 def write_files(files: dict[Path, str]) -> None:
     for path, content in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {text_path(path)}: {exc.strerror or exc}") from None
 
 
 def render_datasette_metadata() -> str:

@@ -383,15 +383,18 @@ def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str)
     from etl import api
 
     found = api.file_problems(db, run_id=run_id, kinds=kinds)
-    click.echo(_problems_heading(found.run_id, len(found.problems), kinds), err=True)
+    click.echo(_problems_heading(found.run_id, found.problems, kinds), err=True)
     _render(list(api.FileProblem.__dataclass_fields__), [_row(p) for p in found.problems], fmt)
 
 
-def _problems_heading(run_id: int, count: int, kinds: tuple[str, ...]) -> str:
-    """`Run 3: 2 files failed or skipped`, naming the kinds asked for (all of them by default)."""
-    words = [word for kind, word in PROBLEM_KINDS.items() if not kinds or kind in kinds]
-    listed = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-    return f"Run {run_id}: {count} {'file' if count == 1 else 'files'} {listed}"
+def _problems_heading(run_id: int, problems: list[Any], kinds: tuple[str, ...]) -> str:
+    """`Run 3: 2 files failed, 0 skipped, 1 warned about`, for the kinds asked for (all by default).
+    Files are counted, not rows: a file with three warnings is one file warned about."""
+    files = {kind: len({p.source_path for p in problems if p.kind == kind}) for kind in PROBLEM_KINDS}
+    asked = [kind for kind in PROBLEM_KINDS if not kinds or kind in kinds]
+    first, *rest = (f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in asked)
+    noun = "file" if files[asked[0]] == 1 else "files"
+    return f"Run {run_id}: {first.replace(' ', f' {noun} ', 1)}{''.join(f', {said}' for said in rest)}"
 
 
 def _row(record: Any) -> tuple[Any, ...]:

@@ -169,7 +169,7 @@ def test_errors_lists_failed_and_skipped_files_of_a_run(db: Database, tmp_path: 
     db.load(SEEDS)
     newest = db.run("errors", "--format", "json")
     assert json.loads(newest.stdout) == []
-    assert "Run 2: 0 files failed, skipped or warned about" in newest.stderr
+    assert "Run 2: 0 files failed, 0 skipped, 0 warned about" in newest.stderr
     problems = json.loads(db.run("errors", "--run", "1", "--format", "json").stdout)
     assert [(p["run_id"], p["source_path"], p["kind"], p["stage"]) for p in problems] == [
         (1, "bad.md", "failed", "extract"),
@@ -200,11 +200,11 @@ def test_errors_lists_only_the_kinds_asked_for(db: Database, tmp_path: Path) -> 
     failed = ("bad.md", "failed", "extract")
     skipped = ("stub.md", "skipped", "transform")
     warned = ("warned.md", "warning", "extract")
-    assert listed() == ([failed, skipped, warned], "Run 1: 3 files failed, skipped or warned about\n")
+    assert listed() == ([failed, skipped, warned], "Run 1: 1 file failed, 1 skipped, 1 warned about\n")
     assert listed("failed") == ([failed], "Run 1: 1 file failed\n")
     assert listed("skipped") == ([skipped], "Run 1: 1 file skipped\n")
     assert listed("warning") == ([warned], "Run 1: 1 file warned about\n")
-    assert listed("warning", "failed") == ([failed, warned], "Run 1: 2 files failed or warned about\n")
+    assert listed("warning", "failed") == ([failed, warned], "Run 1: 1 file failed, 1 warned about\n")
     table = db.run("errors", "--kind", "warning").stdout.splitlines()
     assert table[2] == (
         "     1  warned.md    warning  extract  front matter is not valid YAML (could not find expected ':' "
@@ -246,3 +246,14 @@ def test_gnews_sample_skips_are_listed_with_reasons(db: Database) -> None:
     rows = list(csv.DictReader(io.StringIO(db.run("errors", "--format", "csv").stdout)))
     reasons = sorted({r["reason"].split(":")[0] for r in rows})
     assert (len(rows), reasons) == (11, ["index page", "placeholder"])
+
+
+def test_the_errors_heading_counts_files_not_rows() -> None:
+    from etl.cli import _problems_heading
+    from etl.load.history import FileProblem
+
+    at = datetime(2026, 12, 2, tzinfo=UTC)
+    problems = [FileProblem(4, "a.md", "warning", "extract", reason, at) for reason in ("x", "y", "z")]
+    problems += [FileProblem(4, f"{n}.md", "skipped", "transform", "placeholder", at) for n in range(1200)]
+    assert _problems_heading(4, problems, ()) == "Run 4: 0 files failed, 1,200 skipped, 1 warned about"
+    assert _problems_heading(4, problems, ("warning",)) == "Run 4: 1 file warned about"

@@ -2,7 +2,9 @@
 
 `generate` (the seed-like corpus): each generated file is a real article with its title, date, image
 and link URLs varied, so shared rows (categories, domains, authors) repeat the way they do in a real
-archive while articles, images and links stay distinct.
+archive while articles, images and links stay distinct. With `distinct`, each file's body has its
+Chinese characters shifted by an amount of its own as well, so no two files are copies of one article
+(identity's common case) while the markup, the lengths and the mix of scripts stay the seeds'.
 
 `generate_real` (the real-archive corpus): the GNews sample's files repeated in the proportions of the
 whole archive it was taken from, in its folder layout, each copy with its ids and one sentence varied.
@@ -27,6 +29,12 @@ GNEWS = SAMPLE / "content" / "gnews"
 _URL = re.compile(r"https?://[^\s\"')\]]+\.(?:jpg|png|gif|shtml|html)")
 _FRONT_TITLE = re.compile(r"^title: .*$", re.M)
 _FRONT_DATE = re.compile(r"^date: .*$", re.M)
+# CJK Unified Ideographs (U+4E00-U+9FFF); shifts of 1 to their count - 1 by a step prime to that
+# number are distinct for up to 20,991 files
+_HAN = re.compile("[\u4e00-\u9fff]")
+_HAN_FIRST = 0x4E00
+_HAN_COUNT = 0x9FFF - 0x4E00 + 1
+_SHIFT_STEP = 7919
 
 
 def templates(with_gnews: bool) -> list[str]:
@@ -35,11 +43,13 @@ def templates(with_gnews: bool) -> list[str]:
     return [p.read_text(encoding="utf-8") for p in files if p.name != "README.md"]
 
 
-def generate(target: Path, count: int, with_gnews: bool = False, seed: int = 20221) -> Path:
+def generate(
+    target: Path, count: int, with_gnews: bool = False, seed: int = 20221, distinct: bool = False
+) -> Path:
     """Write `count` files under `target` (100 per folder); the same arguments give the same bytes.
 
     By default every file is seed-like (Hexo front matter, ~7 KB); `with_gnews` mixes in the GNews
-    sample's front-matter-less Markdown.
+    sample's front-matter-less Markdown; `distinct` makes every body a text of its own.
     """
     rng = random.Random(seed)
     sources = templates(with_gnews)
@@ -50,10 +60,20 @@ def generate(target: Path, count: int, with_gnews: bool = False, seed: int = 202
         text = _FRONT_TITLE.sub(f"title: '第{index}篇 {rng.randrange(10**6)}'", text, count=1)
         text = _FRONT_DATE.sub(f"date: {when:%a, %d %b %Y %H:%M:%S} GMT", text, count=1)
         text = _URL.sub(lambda m, i=index: _vary(m.group(0), i, rng), text)
+        if distinct:
+            text = _shift_body(text, 1 + index * _SHIFT_STEP % (_HAN_COUNT - 1))
         folder = target / f"{index // 100:05d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{index:07d}.md").write_text(text, encoding="utf-8")
     return target
+
+
+def _shift_body(text: str, shift: int) -> str:
+    """`text` with each CJK ideograph after its front matter moved `shift` places along the block."""
+    end = text.find("\n---", 3) if text.startswith("---") else -1
+    head, body = text[: end + 1], text[end + 1 :]
+    moved = _HAN.sub(lambda m: chr(_HAN_FIRST + (ord(m.group(0)) - _HAN_FIRST + shift) % _HAN_COUNT), body)
+    return head + moved
 
 
 def _vary(url: str, index: int, rng: random.Random) -> str:
@@ -169,7 +189,9 @@ def _quotas(count: int, shares: dict[str, float]) -> dict[str, int]:
     return quotas
 
 
-def generate_real(target: Path, count: int = REAL_FILES, seed: int = 20240603) -> Path:
+def generate_real(
+    target: Path, count: int = REAL_FILES, seed: int = 20240603, distinct: bool = False
+) -> Path:
     """Write `count` files under `target` in the real archive's proportions and folder layout
     (`content/transcript/YYYY/MM/YYYYMMDD-<id>.md`, `content/gnews/<id>.md`, `content/gettr/<id>.md`,
     `content/transcript/README-<n>.md`); the same arguments give the same bytes.
@@ -180,6 +202,8 @@ def generate_real(target: Path, count: int = REAL_FILES, seed: int = 20240603) -
     replaced by one naming the new id (a file without such a sentence gets it as a last line), so no
     two articles have the same text. Placeholder stubs stay byte-identical 58-byte files, as all of
     them are in the archive; only their names differ. An index page differs by its page number.
+    Such copies are near-copies, one article in ~11 files; with `distinct` each article's Chinese
+    characters are shifted as in `generate`, so each file is an article of its own, as in the archive.
     """
     rng = random.Random(seed)
     kinds = real_templates()
@@ -203,6 +227,8 @@ def generate_real(target: Path, count: int = REAL_FILES, seed: int = 20240603) -
             template = kinds[kind][turns[kind] % len(kinds[kind])]
             turns[kind] += 1
         relative, text = _copy(template, rng, used, pages, quotas["index"])
+        if distinct and kind not in ("stub", "index"):
+            text = _shift_body(text, 1 + sum(turns.values()) * _SHIFT_STEP % (_HAN_COUNT - 1))
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

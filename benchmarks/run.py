@@ -9,7 +9,10 @@
 mixes in the GNews sample); --corpus real generates the real GNews archive's mix from the GNews
 sample: about half placeholder stubs and index pages, nearly all the rest video transcripts of
 5-300 KB, in its folder layout (benchmarks/corpus.py, generate_real). --no-bounds skips the
-lower-bound rows, --no-postgres the Postgres rows, --no-peers the peer tools' rows.
+lower-bound rows, --no-postgres the Postgres rows, --no-peers the peer tools' rows. Both corpora
+repeat a few real articles, so identity finds each in hundreds (seed) or ~11 (real) files: its worst
+case. --distinct shifts each article's Chinese characters along the Unicode block by an amount of its
+own, so every article is a text of its own (identity's common case) with the same markup and sizes.
 
 The peers: markdown-to-sqlite 1.0 (PyPI, installed in benchmarks/.venv-peers) and MarkdownDB (npm
 package mddb 0.9.5, installed with the machine's npm in benchmarks/.npm-peers when npm is on PATH; its
@@ -280,21 +283,23 @@ def main() -> None:
         help="seed: seed-like files (the default); real: the real GNews archive's mix of files",
     )
     parser.add_argument("--with-gnews", action="store_true", help="mix the GNews sample into the seed corpus")
+    parser.add_argument(
+        "--distinct", action="store_true", help="every article a text of its own, not one of a few copied"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="run each row N times and keep the fastest")
     args = parser.parse_args()
     if args.with_gnews and args.corpus == "real":
         parser.error("--with-gnews mixes the GNews sample into the seed corpus; --corpus real is made of it")
 
-    if args.corpus == "real":
-        corpus = args.workdir / f"corpus-real-{args.files}"
-    else:
-        corpus = args.workdir / f"corpus-{args.files}{'-gnews' if args.with_gnews else ''}"
+    name = f"corpus-{'real-' if args.corpus == 'real' else ''}{args.files}"
+    name += f"{'-gnews' if args.with_gnews else ''}{'-distinct' if args.distinct else ''}"
+    corpus = args.workdir / name
     if not corpus.exists():
         print(f"generating {args.files} files in {corpus}", flush=True)
         if args.corpus == "real":
-            generate_real(corpus, args.files)
+            generate_real(corpus, args.files, distinct=args.distinct)
         else:
-            generate(corpus, args.files, with_gnews=args.with_gnews)
+            generate(corpus, args.files, with_gnews=args.with_gnews, distinct=args.distinct)
     size_mb = sum(p.stat().st_size for p in corpus.rglob("*.md")) / 2**20
     print(
         f"{args.files} files ({args.corpus} corpus), {size_mb:.0f} MB, "

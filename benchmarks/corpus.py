@@ -61,15 +61,17 @@ def generate(
         text = _FRONT_DATE.sub(f"date: {when:%a, %d %b %Y %H:%M:%S} GMT", text, count=1)
         text = _URL.sub(lambda m, i=index: _vary(m.group(0), i, rng), text)
         if distinct:
-            text = _shift_body(text, 1 + index * _SHIFT_STEP % (_HAN_COUNT - 1))
+            text = _made_distinct(text, index)
         folder = target / f"{index // 100:05d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{index:07d}.md").write_text(text, encoding="utf-8")
     return target
 
 
-def _shift_body(text: str, shift: int) -> str:
-    """`text` with each CJK ideograph after its front matter moved `shift` places along the block."""
+def _made_distinct(text: str, number: int) -> str:
+    """`text` with each CJK ideograph after its front matter moved along the block by an amount that
+    is file `number`'s own."""
+    shift = 1 + number * _SHIFT_STEP % (_HAN_COUNT - 1)
     end = text.find("\n---", 3) if text.startswith("---") else -1
     head, body = text[: end + 1], text[end + 1 :]
     moved = _HAN.sub(lambda m: chr(_HAN_FIRST + (ord(m.group(0)) - _HAN_FIRST + shift) % _HAN_COUNT), body)
@@ -218,7 +220,7 @@ def generate_real(
     used: set[str] = set()
     turns: Counter[str] = Counter()
     pages = itertools.count(1)
-    for kind in order:
+    for number, kind in enumerate(order):
         if kind == "transcript":
             where = (strata[turns[kind]] + rng.random()) / len(strata) * cumulative[-1]
             template = kinds[kind][bisect.bisect(cumulative, where)]
@@ -228,7 +230,7 @@ def generate_real(
             turns[kind] += 1
         relative, text = _copy(template, rng, used, pages, quotas["index"])
         if distinct and kind not in ("stub", "index"):
-            text = _shift_body(text, 1 + sum(turns.values()) * _SHIFT_STEP % (_HAN_COUNT - 1))
+            text = _made_distinct(text, number)
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))

@@ -26,6 +26,7 @@ from etl.output import printable
 if TYPE_CHECKING:
     from etl.config import Settings
     from etl.load import MigrationResult
+    from etl.load.history import FileProblem
     from etl.recording import RunSummary
 
 EXIT_FILES_FAILED = 1
@@ -387,14 +388,14 @@ def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str)
     _render(list(api.FileProblem.__dataclass_fields__), [_row(p) for p in found.problems], fmt)
 
 
-def _problems_heading(run_id: int, problems: list[Any], kinds: tuple[str, ...]) -> str:
+def _problems_heading(run_id: int, problems: list[FileProblem], kinds: tuple[str, ...]) -> str:
     """`Run 3: 2 files failed, 0 skipped, 1 warned about`, for the kinds asked for (all by default).
     Files are counted, not rows: a file with three warnings is one file warned about."""
     files = {kind: len({p.source_path for p in problems if p.kind == kind}) for kind in PROBLEM_KINDS}
     asked = [kind for kind in PROBLEM_KINDS if not kinds or kind in kinds]
-    first, *rest = (f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in asked)
-    noun = "file" if files[asked[0]] == 1 else "files"
-    return f"Run {run_id}: {first.replace(' ', f' {noun} ', 1)}{''.join(f', {said}' for said in rest)}"
+    said = [f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in asked]
+    said[0] = f"{files[asked[0]]:,} {'file' if files[asked[0]] == 1 else 'files'} {PROBLEM_KINDS[asked[0]]}"
+    return f"Run {run_id}: {', '.join(said)}"
 
 
 def _row(record: Any) -> tuple[Any, ...]:

@@ -37,7 +37,7 @@ from etl.load import access as load_access
 from etl.load import current_revision as stamped_revision
 from etl.load import stats as load_stats
 from etl.load.access import ReadOnlyGrant
-from etl.load.history import PROBLEM_KINDS, FileProblem, RunRecord
+from etl.load.history import PROBLEM_KINDS, FileProblem, FileProblems, RunRecord
 from etl.load.stats import Counts
 from etl.recording import Reporter, RunSummary
 from etl.shards import Shard
@@ -194,24 +194,19 @@ def recent_runs(database_url: DatabaseURL = None, *, limit: int = 10) -> list[Ru
         return history.recent_runs(connection, limit)
 
 
-@dataclass(frozen=True)
-class FileProblems:
-    run_id: int
-    problems: list[FileProblem]
-
-
 def file_problems(
     database_url: DatabaseURL = None, *, run_id: int | None = None, kinds: Collection[str] | None = None
 ) -> FileProblems:
     """The files a run (default: the newest) failed, skipped or loaded with a warning, with the
-    reasons; only those of `kinds` ("failed", "skipped", "warning"; default: all). RunNotFound if
-    there is no such run, ConfigError for an unknown kind."""
+    reasons; only those of `kinds` ("failed", "skipped", "warning"; default: all). A file found
+    unchanged since an earlier run recorded it is listed with that run's record, under the newest
+    run that found it so. RunNotFound if there is no such run, ConfigError for an unknown kind."""
     kinds = (kinds,) if isinstance(kinds, str) else kinds
     unknown = sorted(set(kinds or ()) - set(PROBLEM_KINDS))
     if unknown:
         raise ConfigError(f"unknown kind {unknown[0]!r}: choose from {', '.join(PROBLEM_KINDS)}")
     with engine_at_head(resolve_database_url(database_url)) as engine, engine.connect() as connection:
-        return FileProblems(*history.file_problems(connection, run_id, kinds or PROBLEM_KINDS))
+        return history.file_problems(connection, run_id, kinds or PROBLEM_KINDS)
 
 
 def stats(database_url: DatabaseURL = None, *, by: str = "category") -> Counts:

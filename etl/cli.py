@@ -26,7 +26,7 @@ from etl.output import printable
 if TYPE_CHECKING:
     from etl.config import Settings
     from etl.load import MigrationResult
-    from etl.load.history import FileProblem
+    from etl.load.history import FileProblems
     from etl.recording import RunSummary
 
 EXIT_FILES_FAILED = 1
@@ -384,18 +384,25 @@ def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str)
     from etl import api
 
     found = api.file_problems(db, run_id=run_id, kinds=kinds)
-    click.echo(_problems_heading(found.run_id, found.problems, kinds), err=True)
+    click.echo(_problems_heading(found), err=True)
     _render(list(api.FileProblem.__dataclass_fields__), [_row(p) for p in found.problems], fmt)
 
 
-def _problems_heading(run_id: int, problems: list[FileProblem], kinds: tuple[str, ...]) -> str:
-    """`Run 3: 2 files failed, 0 skipped, 1 warned about`, for the kinds asked for (all by default).
-    Files are counted, not rows: a file with three warnings is one file warned about."""
-    files = {kind: len({p.source_path for p in problems if p.kind == kind}) for kind in PROBLEM_KINDS}
-    asked = [kind for kind in PROBLEM_KINDS if not kinds or kind in kinds]
-    said = [f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in asked]
-    said[0] = f"{files[asked[0]]:,} {'file' if files[asked[0]] == 1 else 'files'} {PROBLEM_KINDS[asked[0]]}"
-    return f"Run {run_id}: {', '.join(said)}"
+def _problems_heading(found: FileProblems) -> str:
+    """`Run 3: 2 files failed, 0 skipped, 1 warned about`, for the kinds asked for, and which of
+    them an earlier run recorded. Files are counted, not rows: a file with three warnings is one."""
+    files = {kind: len({p.source_path for p in found.problems if p.kind == kind}) for kind in found.counted}
+    said = [f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in found.counted]
+    first = next(iter(found.counted))
+    said[0] = f"{files[first]:,} {'file' if files[first] == 1 else 'files'} {PROBLEM_KINDS[first]}"
+    earlier = len({(p.source_path, p.kind) for p in found.problems if p.run_id != found.run_id})
+    later = sum(max(0, found.counted[kind] - files[kind]) for kind in found.counted)
+    notes = [f"{earlier:,} unchanged since an earlier run, listed as it recorded them"] if earlier else []
+    if later:
+        notes.append(
+            f"{later:,} more it counted were unchanged files, listed under the newest run that found them"
+        )
+    return f"Run {found.run_id}: {', '.join(said)}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _row(record: Any) -> tuple[Any, ...]:

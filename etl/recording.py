@@ -127,10 +127,11 @@ class RunSummary:
 class RunRecorder:
     """Holds what a run has seen and done; `record` takes every outcome, whatever its kind.
 
-    Articles and skips wait in batches and are written `batch_size` at a time; every other
-    outcome is written when it is recorded. The summary counts an outcome once it is committed (an unchanged
-    file needs no write), so at any moment, whatever interrupts the run, files_seen equals the
-    sum of the other counts, and every write stores those counts in etl_runs with itself.
+    Articles, skips and the failures remembered of unchanged files wait in batches and are
+    written `batch_size` at a time; every other outcome is written when it is recorded. The
+    summary counts an outcome once it is committed (an unchanged article needs no write), so at
+    any moment, whatever interrupts the run, files_seen equals the sum of the other counts, and
+    every write stores those counts in etl_runs with itself.
     """
 
     def __init__(self, loader: Loader, summary: RunSummary, reporter: Reporter, batch_size: int) -> None:
@@ -143,6 +144,7 @@ class RunRecorder:
         self._batch: list[Article] = []
         self._moved: list[SourceFile] = []  # unchanged files whose size or mtime changed
         self._skips: list[Skipped] = []
+        self._unchanged_failures: list[Failed] = []  # failures remembered of unchanged files
 
     def record(self, outcome: Outcome) -> None:
         source = outcome.source
@@ -166,7 +168,12 @@ class RunRecorder:
             if outcome.whole_folder:
                 folder = "" if source.source_path == "./" else source.source_path
                 self.unlisted.setdefault(source.source_id, []).append(folder)
-            self._fail(outcome)
+            if outcome.origin == "memory":  # failed before, unchanged: counted, noted with the skips
+                self._unchanged_failures.append(outcome)
+                if len(self._unchanged_failures) >= self.batch_size:
+                    self._flush_skips()
+            else:
+                self._fail(outcome)
         self.reporter.advanced(1)
 
     def flush(self) -> None:
@@ -195,13 +202,22 @@ class RunRecorder:
 
     def _flush_skips(self) -> None:
         skips, self._skips = self._skips, []
+        failures, self._unchanged_failures = self._unchanged_failures, []
         retired = self.loader.record_skips(
             skips,
-            lambda n: self._after(files_seen=len(skips), files_skipped=len(skips), articles_deleted=n),
+            failures,
+            lambda n: self._after(
+                files_seen=len(skips) + len(failures),
+                files_skipped=len(skips),
+                files_failed=len(failures),
+                articles_deleted=n,
+            ),
         )
         self.summary.files_seen += len(skips)
         self.summary.files_skipped += len(skips)
         self.summary.articles_deleted += retired
+        for failed in failures:
+            self._count_failure(failed)
 
     def retire_missing(self, folders: list[tuple[int, str]]) -> None:
         """Soft-delete what was loaded from these (source, folder prefix) and not seen in this run,
@@ -221,6 +237,9 @@ class RunRecorder:
 
     def _fail(self, failed: Failed) -> None:
         self.loader.record_failure(failed, self._after(files_seen=1, files_failed=1))
+        self._count_failure(failed)
+
+    def _count_failure(self, failed: Failed) -> None:
         self.summary.files_seen += 1
         self.summary.files_failed += 1
         if len(self.summary.errors) < MAX_REPORTED_ERRORS:

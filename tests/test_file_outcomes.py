@@ -97,6 +97,45 @@ def test_unchanged_runs_read_and_record_nothing_again(db: Database, folder: Path
     ]
 
 
+def test_errors_lists_what_an_unchanged_run_counted(db: Database, folder: Path) -> None:
+    def listed(*options: str) -> tuple[list[tuple[str, str, int]], str]:
+        result = db.run("errors", "--format", "json", *options)
+        return [(p["source_path"], p["kind"], p["run_id"]) for p in json.loads(result.stdout)], result.stderr
+
+    for _ in range(3):
+        _run(db, folder)
+    recorded = [("broken.md", "failed", 1), ("index.md", "skipped", 1), ("stub.md", "skipped", 1)]
+    assert listed() == (
+        recorded,
+        "Run 3: 1 file failed, 2 skipped, 0 warned about (3 unchanged since an earlier run, listed as it "
+        "recorded them)\n",
+    )
+    assert listed("--run", "1") == (recorded, "Run 1: 1 file failed, 2 skipped, 0 warned about\n")
+    assert listed("--run", "2") == (
+        [],
+        "Run 2: 0 files failed, 0 skipped, 0 warned about (3 more it counted were unchanged files, listed "
+        "under the newest run that found them)\n",
+    )
+    assert db.rows("SELECT source_path, run_id, last_seen_run_id FROM file_outcomes ORDER BY 1") == [
+        ("broken.md", 1, 3),
+        ("index.md", 1, 3),
+        ("stub.md", 1, 3),
+    ]
+    (folder / "broken.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe")
+    _run(db, folder)
+    assert listed() == (
+        [("broken.md", "failed", 4), ("index.md", "skipped", 1), ("stub.md", "skipped", 1)],
+        "Run 4: 1 file failed, 2 skipped, 0 warned about (2 unchanged since an earlier run, listed as it "
+        "recorded them)\n",
+    )
+    assert listed("--kind", "failed") == ([("broken.md", "failed", 4)], "Run 4: 1 file failed\n")
+    assert listed("--kind", "skipped", "--run", "3") == (
+        [],
+        "Run 3: 0 files skipped (2 more it counted were unchanged files, listed under the newest run that "
+        "found them)\n",
+    )
+
+
 def test_an_edited_stub_loads_and_is_forgotten(db: Database, folder: Path) -> None:
     _run(db, folder)
     (folder / "stub.md").write_text("## 标题\n\n正文终于写好了。\n", encoding="utf-8")

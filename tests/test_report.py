@@ -21,6 +21,7 @@ from conftest import BACKENDS, FIXTURES, REPO, SEEDS, Database, fresh_database
 from sqlalchemy.engine import make_url
 
 import etl
+import etl.load.report
 from etl.cli import cli
 from etl.load.report import cause
 
@@ -530,6 +531,23 @@ def test_one_path_in_two_sources_is_two_files(db: Database, tmp_path: Path) -> N
     assert [(e["source"], e["source_path"]) for e in problem["examples"]] == [
         ("a", "empty.md"),
         ("b", "empty.md"),
+    ]
+
+
+def test_problems_counted_again_by_the_runs_shown_are_listed(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.md").write_bytes(b"")
+    (tmp_path / "in" / "bad.md").write_bytes(b"---\ntitle: !!python/object/apply:os.getcwd []\n---\nbody\n")
+    for _ in range(3):
+        db.load(tmp_path / "in", expect_exit=1)
+    monkeypatch.setattr(etl.load.report, "RUNS", 2)  # the runs shown are 2 and 3, which recorded nothing
+    _, data = page(write(db, tmp_path / "report.html"))
+    assert [r["id"] for r in data["runs"]] == [3, 2]
+    assert [(p["kind"], p["stage"], p["cause"], p["files"]) for p in data["problems"]] == [
+        ("failed", "extract", "front matter cannot be parsed", 1),
+        ("skipped", "transform", "placeholder", 1),
     ]
 
 

@@ -250,10 +250,20 @@ def test_gnews_sample_skips_are_listed_with_reasons(db: Database) -> None:
 
 def test_the_errors_heading_counts_files_not_rows() -> None:
     from etl.cli import _problems_heading
-    from etl.load.history import FileProblem
+    from etl.load.history import FileProblem, FileProblems
 
     at = datetime(2026, 12, 2, tzinfo=UTC)
     problems = [FileProblem(4, "a.md", "warning", "extract", reason, at) for reason in ("x", "y", "z")]
     problems += [FileProblem(4, f"{n}.md", "skipped", "transform", "placeholder", at) for n in range(1200)]
-    assert _problems_heading(4, problems, ()) == "Run 4: 0 files failed, 1,200 skipped, 1 warned about"
-    assert _problems_heading(4, problems, ("warning",)) == "Run 4: 1 file warned about"
+    counted = {"failed": 0, "skipped": 1200, "warning": 1}
+    heading = _problems_heading(FileProblems(4, problems, counted))
+    assert heading == "Run 4: 0 files failed, 1,200 skipped, 1 warned about"
+    warned = FileProblems(4, problems[:3], {"warning": 1})
+    assert _problems_heading(warned) == "Run 4: 1 file warned about"
+    problems[3:5] = [FileProblem(2, f"{n}.md", "skipped", "transform", "placeholder", at) for n in (0, 1)]
+    earlier = _problems_heading(FileProblems(4, problems, counted | {"failed": 3}))
+    assert earlier == (
+        "Run 4: 0 files failed, 1,200 skipped, 1 warned about (2 unchanged since an earlier run, listed as "
+        "it recorded them; 3 more it counted were unchanged files, listed under the newest run that found "
+        "them)"
+    )

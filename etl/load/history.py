@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, func, literal, select, union_all
 
 from etl.errors import RunNotFound
-from etl.schema.tables import etl_runs, file_warnings, load_errors, skipped_files
+from etl.schema.tables import etl_runs, file_outcomes, file_warnings, load_errors, skipped_files
 
 
 @dataclass(frozen=True)
@@ -70,19 +70,66 @@ def recent_runs(connection: Connection, limit: int) -> list[RunRecord]:
     ]
 
 
+@dataclass(frozen=True)
+class FileProblems:
+    """A run's failed, skipped and warned files (those it recorded, and those it found unchanged
+    since an earlier run recorded them, as that run did), and how many of each kind it counted."""
+
+    run_id: int
+    problems: list[FileProblem]
+    counted: dict[str, int]  # by kind; more than are listed of a file a later run found unchanged
+
+
 def file_problems(
     connection: Connection, run_id: int | None, kinds: Collection[str] = PROBLEM_KINDS
-) -> tuple[int, list[FileProblem]]:
-    """(the run, its failed, skipped and warned files by path, of the given `kinds`); the newest run
-    when `run_id` is None."""
+) -> FileProblems:
+    """The run's problems of the given `kinds`, by path; the newest run when `run_id` is None.
+
+    A file found unchanged since an earlier run skipped it or failed it is counted by each run
+    but recorded once: it is listed, with the earlier run's record, under the newest run that
+    found it so (file_outcomes.last_seen_run_id)."""
     newest = connection.execute(select(func.max(etl_runs.c.id))).scalar()
     if run_id is None:
         if newest is None:
             raise RunNotFound("this database holds no runs yet: `etl run` one first")
         run_id = int(newest)
-    elif connection.execute(select(etl_runs.c.id).where(etl_runs.c.id == run_id)).first() is None:
+    counts = connection.execute(
+        select(etl_runs.c.files_failed, etl_runs.c.files_skipped, etl_runs.c.files_warned).where(
+            etl_runs.c.id == run_id
+        )
+    ).first()
+    if counts is None:
         known = f"runs are numbered 1 to {newest}" if newest else "it holds no runs yet"
         raise RunNotFound(f"no run {run_id} in this database ({known}); `etl runs` lists them")
+    kinds = [kind for kind in PROBLEM_KINDS if kind in kinds]
+    problems = _recorded(connection, [run_id], kinds) + _unchanged_since(connection, run_id, kinds)
+    problems.sort(key=lambda p: (p.source_path, p.kind, p.run_id, p.reason))
+    counted = dict(zip(PROBLEM_KINDS, counts, strict=True))
+    return FileProblems(run_id, problems, {kind: counted[kind] for kind in kinds})
+
+
+def _unchanged_since(connection: Connection, run_id: int, kinds: Collection[str]) -> list[FileProblem]:
+    """What the run found unchanged since an earlier run recorded it, as recorded then."""
+    found = connection.execute(
+        select(file_outcomes.c.run_id, file_outcomes.c.source_path, file_outcomes.c.outcome).where(
+            file_outcomes.c.last_seen_run_id == run_id,
+            file_outcomes.c.run_id < run_id,
+            file_outcomes.c.outcome.in_(list(kinds)),
+        )
+    ).all()
+    if not found:
+        return []
+    wanted = {tuple(row) for row in found}
+    earlier = sorted({recorded_by for recorded_by, _, _ in found})
+    return [
+        p
+        for p in _recorded(connection, earlier, {kind for _, _, kind in found})
+        if (p.run_id, p.source_path, p.kind) in wanted
+    ]
+
+
+def _recorded(connection: Connection, run_ids: Collection[int], kinds: Collection[str]) -> list[FileProblem]:
+    """The rows these runs wrote to load_errors, skipped_files and file_warnings, of `kinds`."""
     failed = select(
         load_errors.c.run_id,
         load_errors.c.source_path,
@@ -90,7 +137,7 @@ def file_problems(
         load_errors.c.stage,
         load_errors.c.error.label("reason"),
         load_errors.c.created_at,
-    ).where(load_errors.c.run_id == run_id)
+    ).where(load_errors.c.run_id.in_(run_ids))
     skipped = select(
         skipped_files.c.run_id,
         skipped_files.c.source_path,
@@ -98,7 +145,7 @@ def file_problems(
         literal("transform").label("stage"),
         skipped_files.c.reason,
         skipped_files.c.created_at,
-    ).where(skipped_files.c.run_id == run_id)
+    ).where(skipped_files.c.run_id.in_(run_ids))
     warned = select(
         file_warnings.c.run_id,
         file_warnings.c.source_path,
@@ -106,11 +153,9 @@ def file_problems(
         file_warnings.c.stage,
         file_warnings.c.warning,
         file_warnings.c.created_at,
-    ).where(file_warnings.c.run_id == run_id)
+    ).where(file_warnings.c.run_id.in_(run_ids))
     queries = {"failed": failed, "skipped": skipped, "warning": warned}
     chosen = [queries[kind] for kind in PROBLEM_KINDS if kind in kinds]
     if not chosen:
-        return run_id, []
-    both = union_all(*chosen).subquery()
-    rows = connection.execute(select(both).order_by(both.c.source_path, both.c.kind))
-    return run_id, [FileProblem(*row) for row in rows]
+        return []
+    return [FileProblem(*row) for row in connection.execute(union_all(*chosen))]

@@ -156,23 +156,25 @@ class Loader:
 
     @_database_errors
     def record_failure(self, failed: Failed, counts: Counts) -> None:
-        """Record a file that failed; one remembered from an earlier run (not read again) needs no write."""
-        if failed.origin == "memory":
-            return
+        """Record a file that failed (one remembered from an earlier run goes to record_skips)."""
         with self.engine.begin() as connection:
             runs.record_error(connection, self._current_run(), failed, self.version)
             runs.store_counts(connection, self._current_run(), counts)
 
     @_database_errors
-    def record_skips(self, skips: list[Skipped], counts: Callable[[int], Counts]) -> int:
+    def record_skips(
+        self, skips: list[Skipped], unchanged_failures: list[Failed], counts: Callable[[int], Counts]
+    ) -> int:
         """Record files that are not articles, in one transaction (half of a real archive can be
         stubs: a commit each was most of the writer's time on them); returns how many loaded
-        articles they retired. A skip remembered from an earlier run (the file not read again)
-        needs no write and retires nothing."""
+        articles they retired. A skip or failure remembered from an earlier run (the file not read
+        again) is not recorded again and retires nothing: the run is only noted as having seen it."""
         written = [s for s in skips if s.origin != "memory"]
-        if not written:
+        seen = [s.source for s in skips if s.origin == "memory"] + [f.source for f in unchanged_failures]
+        if not written and not seen:
             return 0
         with self.engine.begin() as connection:
+            outcomes.mark_seen(connection, self._current_run(), seen)
             retired = runs.record_skips(connection, self._current_run(), written, self.version)
             runs.store_counts(connection, self._current_run(), counts(retired))
             return retired

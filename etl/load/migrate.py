@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # the newest revision in migrations/versions; tests/test_migrations.py keeps the two equal
-SCHEMA_HEAD = "0015"
+SCHEMA_HEAD = "0016"
 VERSION_TABLE = "alembic_version"
 # a Postgres advisory lock key of its own, "etl-migr" as a number: only for a database without
 # alembic_version yet (once there is one, migrators lock that table, which a reader cannot)

@@ -2,7 +2,8 @@
 skip or failure, so that a re-run neither reads an unchanged one again nor records it again.
 
 A file's outcome is recorded (a skipped_files or load_errors row) when it is new: the first time,
-or when its outcome, stage or reason changed. The memory goes when the file loads as an article,
+or when its outcome, stage or reason changed; each later run that finds it so is noted in
+last_seen_run_id. The memory goes when the file loads as an article,
 or when a run of its folder no longer finds it.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, bindparam, delete, text
+from sqlalchemy import Connection, bindparam, delete, text, update
 
 from etl.batches import chunked
 from etl.load.sql import fetch_rows, in_chunks, placeholder, rows_of_files
@@ -34,11 +35,12 @@ _KNOWN = (
     f" WHERE {file_outcomes.c.source_id.name} = {{mark}} AND {file_outcomes.c.source_path.name} "
 )
 # one upsert of many rows, the same on both backends (the SET expressions read the row as it was):
-# the stat and version are always renewed, the run that recorded the outcome only when the outcome
-# is new, and the run it returns tells which
+# the stat, version and last run to see it are always renewed, the run that recorded the outcome
+# only when the outcome is new, and the run it returns tells which
 _SAME = " AND ".join(f"{file_outcomes.name}.{c} = excluded.{c}" for c in ("outcome", "stage", "reason"))
 _COLUMNS = [c.name for c in file_outcomes.c]
 _RENEWED = ("outcome", "stage", "reason", "was_read", "source_size", "source_mtime_ns", "extractor_version")
+_RENEWED += ("last_seen_run_id",)
 _REMEMBER = (
     f"INSERT INTO {file_outcomes.name} ({', '.join(_COLUMNS)}) VALUES {{rows}}"
     f" ON CONFLICT ({file_outcomes.c.source_id.name}, {file_outcomes.c.source_path.name}) DO UPDATE SET"
@@ -46,8 +48,16 @@ _REMEMBER = (
     + ", ".join(f"{c} = excluded.{c}" for c in _RENEWED)
     + f" RETURNING {file_outcomes.c.source_id.name}, {file_outcomes.c.source_path.name}, run_id"
 )
-# rows per statement: 10 values each, well inside either backend's limit on bound values
+# rows per statement: 11 values each, well inside either backend's limit on bound values
 REMEMBER_ROWS = 500
+_SEEN = (
+    update(file_outcomes)
+    .where(
+        file_outcomes.c.source_id == bindparam("source"),
+        file_outcomes.c.source_path.in_(bindparam("paths", expanding=True)),
+    )
+    .values(last_seen_run_id=bindparam("seen_by"))
+)
 _FORGET = delete(file_outcomes).where(
     file_outcomes.c.source_id == bindparam("source"),
     file_outcomes.c.source_path.in_(bindparam("paths", expanding=True)),
@@ -103,12 +113,22 @@ def remember_all(
                 "source_mtime_ns": source.mtime_ns,
                 "extractor_version": version,
                 "run_id": run_id,
+                "last_seen_run_id": run_id,
             }
             values.update({f"{name}_{n}": row[name] for name in _COLUMNS})
             rows.append("(" + ", ".join(f":{name}_{n}" for name in _COLUMNS) + ")")
         statement = text(_REMEMBER.format(rows=", ".join(rows)))
         new.update((sid, path) for sid, path, by in connection.execute(statement, values) if by == run_id)
     return new
+
+
+def mark_seen(connection: Connection, run_id: int, files: Iterable[SourceFile]) -> None:
+    """These files were found unchanged with their remembered outcome: the run counted it again
+    (without recording it again), and `etl errors` for the run lists the earlier record."""
+    keys = ((source.source_id, source.source_path) for source in files)
+    for source_id, paths in _by_source(keys).items():
+        for chunk in in_chunks(paths):
+            connection.execute(_SEEN, {"source": source_id, "paths": chunk, "seen_by": run_id})
 
 
 def forget(connection: Connection, keys: Iterable[Key]) -> None:

@@ -98,13 +98,17 @@ _RAN_SOURCE = {
     "sqlite": "EXISTS (SELECT 1 FROM json_each(etl_runs.sources) j WHERE j.value = :source)",
     "postgresql": "etl_runs.sources @> jsonb_build_array(CAST(:source AS text))",
 }
-# each problem file once across the runs shown
+# each problem file once across the runs shown; with the skips and failures these runs found
+# unchanged since an older run recorded them (file_outcomes), which they counted
 PROBLEMS = """SELECT run_id, 'failed' AS kind, stage, error AS reason, source_path FROM load_errors
         WHERE run_id IN ({runs})
     UNION ALL SELECT run_id, 'skipped', 'transform', reason, source_path FROM skipped_files
         WHERE run_id IN ({runs})
     UNION ALL SELECT run_id, 'warning', stage, warning, source_path FROM file_warnings
-        WHERE run_id IN ({runs})"""
+        WHERE run_id IN ({runs})
+    UNION ALL SELECT last_seen_run_id, outcome,
+        CASE outcome WHEN 'skipped' THEN 'transform' ELSE stage END, reason, source_path
+        FROM file_outcomes WHERE last_seen_run_id IN ({runs}) AND run_id NOT IN ({runs})"""
 COUNTERS = (
     "files_seen",
     "articles_inserted",

@@ -457,7 +457,8 @@ skipped_files = Table(
 )
 Index(None, skipped_files.c.run_id)
 
-# what a re-run asks of every file that is not an article, by its natural key (migration 0015)
+# what a re-run asks of every file that is not an article, by its natural key (migration 0015;
+# last_seen_run_id 0016)
 file_outcomes = Table(
     "file_outcomes",
     metadata,
@@ -501,6 +502,12 @@ file_outcomes = Table(
         ForeignKey("etl_runs.id", ondelete="CASCADE"),
         nullable=False,
         comment="The run that recorded the outcome in skipped_files or load_errors (etl_runs.id).",
+    ),
+    Column(
+        "last_seen_run_id",
+        Integer,
+        comment="The newest run that found the file with this outcome: the one that recorded it, or a "
+        "later one that found the file unchanged and counted the outcome again (etl_runs.id).",
     ),
     comment="The newest outcome of each file that is not loaded as an article: a file skipped or failed "
     "is read again only once its size, mtime or etl's version change (or with --full), and recorded once.",

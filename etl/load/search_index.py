@@ -26,7 +26,6 @@ from sqlalchemy import Connection, bindparam, select, text
 
 from etl.batches import chunked
 from etl.load.sql import fetch_rows, in_chunks
-from etl.load.tsvector import PROBE, tsvector_literal
 from etl.records import SearchText
 
 if TYPE_CHECKING:
@@ -41,7 +40,6 @@ PART_CHARS = 200_000
 PART_OVERLAP = 64
 TITLE_WEIGHT = 10.0
 STAGING = "etl_search_parts"
-_AGREES = "etl_tsvector_literals"  # in the connection's info: the server reads them as etl writes them
 # SQLite (migration 0015): the contentless FTS5 table, and SEARCH_INDEX the table of the articles it
 # holds with a digest of the text indexed for each; an entry leaves FTS before its row leaves DOCS
 FTS = f"{SEARCH_INDEX}_index"
@@ -66,24 +64,23 @@ def add_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]
     if connection.dialect.name == "postgresql":
         # the parts go by COPY into a temporary table of this session, the server makes the
         # tsvectors from there; the staging rows are gone before the transaction ends
-        # (a part whose tsvector etl can write itself comes as that, the server tokenising the rest)
         connection.exec_driver_sql(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (article_id integer, chunk integer,"
-            " title text, body text, body_vector tsvector) ON COMMIT DELETE ROWS"
+            " title text, body text) ON COMMIT DELETE ROWS"
         )
-        literals = _server_agrees(connection)
+        parts = [
+            (article_id, n, entry.title if n == 0 else "", part)
+            for article_id, entry in entries
+            for n, part in enumerate(_parts(entry.body))
+        ]
         raw = connection.connection.dbapi_connection
         assert raw is not None
         with raw.cursor() as cursor, cursor.copy(f"COPY {STAGING} FROM STDIN") as copy:
-            for article_id, entry in entries:
-                for n, part in enumerate(_parts(entry.body)):
-                    literal = tsvector_literal(part) if literals else None
-                    body = part if literal is None else None
-                    copy.write_row((article_id, n, entry.title if n == 0 else "", body, literal))
+            for part in parts:
+                copy.write_row(part)
         connection.exec_driver_sql(
             f"INSERT INTO {SEARCH_INDEX} (article_id, chunk, document) SELECT article_id, chunk,"
-            " setweight(to_tsvector('simple', title), 'A')"
-            " || coalesce(body_vector, to_tsvector('simple', body))"
+            " setweight(to_tsvector('simple', title), 'A') || to_tsvector('simple', body)"
             f" FROM {STAGING}; DELETE FROM {STAGING}"
         )
         return
@@ -97,17 +94,6 @@ def add_entries(connection: Connection, entries: Sequence[tuple[int, SearchText]
         f"INSERT INTO {DOCS} (article_id, digest) VALUES (?, ?)",
         [(article_id, text_digest(e)) for article_id, e in entries],
     )
-
-
-def _server_agrees(connection: Connection) -> bool:
-    """Whether this server tokenises as etl.load.tsvector writes, asked once per connection."""
-    info = connection.connection.info
-    if _AGREES not in info:
-        query = text("SELECT to_tsvector('simple', :probe) = CAST(:literal AS tsvector)")
-        info[_AGREES] = bool(
-            connection.execute(query, {"probe": PROBE, "literal": tsvector_literal(PROBE)}).scalar()
-        )
-    return bool(info[_AGREES])
 
 
 def remove_entries(

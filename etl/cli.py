@@ -397,10 +397,11 @@ def _problems_heading(found: FileProblems) -> str:
     said[0] = f"{files[first]:,} {'file' if files[first] == 1 else 'files'} {PROBLEM_KINDS[first]}"
     earlier = len({(p.source_path, p.kind) for p in found.problems if p.run_id != found.run_id})
     later = sum(max(0, found.counted[kind] - files[kind]) for kind in found.counted)
-    notes = [f"{earlier:,} unchanged since an earlier run, listed as it recorded them"] if earlier else []
+    notes = [f"{earlier:,} found again as an earlier run recorded them"] if earlier else []
     if later:
         notes.append(
-            f"{later:,} more it counted were unchanged files, listed under the newest run that found them"
+            f"{later:,} more it counted are not listed: found again by a later run (listed there), "
+            "or loaded, gone or changed since"
         )
     return f"Run {found.run_id}: {', '.join(said)}" + (f" ({'; '.join(notes)})" if notes else "")
 

@@ -105,16 +105,16 @@ def test_errors_lists_what_an_unchanged_run_counted(db: Database, folder: Path) 
     for _ in range(3):
         _run(db, folder)
     recorded = [("broken.md", "failed", 1), ("index.md", "skipped", 1), ("stub.md", "skipped", 1)]
-    assert listed() == (
-        recorded,
-        "Run 3: 1 file failed, 2 skipped, 0 warned about (3 unchanged since an earlier run, listed as it "
-        "recorded them)\n",
-    )
+    again = "3 found again as an earlier run recorded them"
+    assert listed() == (recorded, f"Run 3: 1 file failed, 2 skipped, 0 warned about ({again})\n")
     assert listed("--run", "1") == (recorded, "Run 1: 1 file failed, 2 skipped, 0 warned about\n")
+    not_listed = (
+        "more it counted are not listed: found again by a later run (listed there), or loaded, gone or "
+        "changed since"
+    )
     assert listed("--run", "2") == (
         [],
-        "Run 2: 0 files failed, 0 skipped, 0 warned about (3 more it counted were unchanged files, listed "
-        "under the newest run that found them)\n",
+        f"Run 2: 0 files failed, 0 skipped, 0 warned about (3 {not_listed})\n",
     )
     assert db.rows("SELECT source_path, run_id, last_seen_run_id FROM file_outcomes ORDER BY 1") == [
         ("broken.md", 1, 3),
@@ -125,14 +125,25 @@ def test_errors_lists_what_an_unchanged_run_counted(db: Database, folder: Path) 
     _run(db, folder)
     assert listed() == (
         [("broken.md", "failed", 4), ("index.md", "skipped", 1), ("stub.md", "skipped", 1)],
-        "Run 4: 1 file failed, 2 skipped, 0 warned about (2 unchanged since an earlier run, listed as it "
-        "recorded them)\n",
+        "Run 4: 1 file failed, 2 skipped, 0 warned about (2 found again as an earlier run recorded them)\n",
     )
     assert listed("--kind", "failed") == ([("broken.md", "failed", 4)], "Run 4: 1 file failed\n")
-    assert listed("--kind", "skipped", "--run", "3") == (
-        [],
-        "Run 3: 0 files skipped (2 more it counted were unchanged files, listed under the newest run that "
-        "found them)\n",
+    assert listed("--kind", "skipped", "--run", "3") == ([], f"Run 3: 0 files skipped (2 {not_listed})\n")
+
+
+def test_errors_of_a_run_lists_only_the_files_of_its_sources(db: Database, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "stub.md").write_bytes(STUB.encode())
+    db.run("run", str(tmp_path / "a"), str(tmp_path / "b"), expect_exit=0)
+    db.run("run", str(tmp_path / "a"), expect_exit=0)
+    result = db.run("errors", "--format", "json")
+    rows = [(p["source_path"], p["run_id"], p["reason"]) for p in json.loads(result.stdout)]
+    assert rows == [("stub.md", 1, "placeholder: no title, and no text outside links")]
+    assert (
+        result.stderr
+        == "Run 2: 0 files failed, 1 skipped, 0 warned about (1 found again as an earlier run recorded "
+        "them)\n"
     )
 
 

@@ -263,7 +263,7 @@ def test_the_errors_heading_counts_files_not_rows() -> None:
     problems[3:5] = [FileProblem(2, f"{n}.md", "skipped", "transform", "placeholder", at) for n in (0, 1)]
     earlier = _problems_heading(FileProblems(4, problems, counted | {"failed": 3}))
     assert earlier == (
-        "Run 4: 0 files failed, 1,200 skipped, 1 warned about (2 unchanged since an earlier run, listed as "
-        "it recorded them; 3 more it counted were unchanged files, listed under the newest run that found "
-        "them)"
+        "Run 4: 0 files failed, 1,200 skipped, 1 warned about (2 found again as an earlier run recorded "
+        "them; 3 more it counted are not listed: found again by a later run (listed there), or loaded, "
+        "gone or changed since)"
     )

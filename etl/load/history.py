@@ -109,9 +109,20 @@ def file_problems(
 
 
 def _unchanged_since(connection: Connection, run_id: int, kinds: Collection[str]) -> list[FileProblem]:
-    """What the run found unchanged since an earlier run recorded it, as recorded then."""
+    """The outcomes the run found again, the same as an earlier run recorded them: from
+    file_outcomes (by source, so a same-named file of another source is not taken), each with
+    the time of the earlier run's record (that run's start if its row is not found)."""
     found = connection.execute(
-        select(file_outcomes.c.run_id, file_outcomes.c.source_path, file_outcomes.c.outcome).where(
+        select(
+            file_outcomes.c.run_id,
+            file_outcomes.c.source_path,
+            file_outcomes.c.outcome,
+            file_outcomes.c.stage,
+            file_outcomes.c.reason,
+            etl_runs.c.started_at,
+        )
+        .join(etl_runs, etl_runs.c.id == file_outcomes.c.run_id)
+        .where(
             file_outcomes.c.last_seen_run_id == run_id,
             file_outcomes.c.run_id < run_id,
             file_outcomes.c.outcome.in_(list(kinds)),
@@ -119,12 +130,20 @@ def _unchanged_since(connection: Connection, run_id: int, kinds: Collection[str]
     ).all()
     if not found:
         return []
-    wanted = {tuple(row) for row in found}
-    earlier = sorted({recorded_by for recorded_by, _, _ in found})
+    recorded_at = {
+        (p.run_id, p.source_path, p.kind, p.reason): p.created_at
+        for p in _recorded(connection, sorted({row.run_id for row in found}), {row.outcome for row in found})
+    }
     return [
-        p
-        for p in _recorded(connection, earlier, {kind for _, _, kind in found})
-        if (p.run_id, p.source_path, p.kind) in wanted
+        FileProblem(
+            recorded_by,
+            path,
+            kind,
+            "transform" if kind == "skipped" else stage,  # as skipped_files rows are listed
+            reason,
+            recorded_at.get((recorded_by, path, kind, reason), started_at),
+        )
+        for recorded_by, path, kind, stage, reason, started_at in found
     ]
 
 

@@ -390,12 +390,18 @@ def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str)
 
 def _problems_heading(found: FileProblems) -> str:
     """`Run 3: 2 files failed, 0 skipped, 1 warned about`, for the kinds asked for, and which of
-    them an earlier run recorded. Files are counted, not rows: a file with three warnings is one."""
-    files = {kind: len({p.source_path for p in found.problems if p.kind == kind}) for kind in found.counted}
+    them an earlier run recorded. Files are counted, not rows: a file with three warnings is one
+    (a failed or skipped file has one row, so two sources' files of one name count as two)."""
+    files = {
+        kind: len([p for p in found.problems if p.kind == kind])
+        if kind != "warning"
+        else len({p.source_path for p in found.problems if p.kind == kind})
+        for kind in found.counted
+    }
     said = [f"{files[kind]:,} {PROBLEM_KINDS[kind]}" for kind in found.counted]
     first = next(iter(found.counted))
     said[0] = f"{files[first]:,} {'file' if files[first] == 1 else 'files'} {PROBLEM_KINDS[first]}"
-    earlier = len({(p.source_path, p.kind) for p in found.problems if p.run_id != found.run_id})
+    earlier = len([p for p in found.problems if p.run_id != found.run_id])  # skips and failures only
     later = sum(max(0, found.counted[kind] - files[kind]) for kind in found.counted)
     notes = [f"{earlier:,} found again as an earlier run recorded them"] if earlier else []
     if later:

@@ -147,6 +147,16 @@ def test_errors_of_a_run_lists_only_the_files_of_its_sources(db: Database, tmp_p
     )
 
 
+def test_errors_counts_same_named_files_of_two_sources_as_two(db: Database, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "empty.md").write_bytes(b"")
+    db.run("run", str(tmp_path / "a"), str(tmp_path / "b"), expect_exit=0)
+    result = db.run("errors", "--format", "json")
+    assert [p["source_path"] for p in json.loads(result.stdout)] == ["empty.md", "empty.md"]
+    assert result.stderr == "Run 1: 0 files failed, 2 skipped, 0 warned about\n"
+
+
 def test_an_edited_stub_loads_and_is_forgotten(db: Database, folder: Path) -> None:
     _run(db, folder)
     (folder / "stub.md").write_text("## 标题\n\n正文终于写好了。\n", encoding="utf-8")

@@ -375,6 +375,9 @@ def _elapsed_s(run: Any) -> int | None:
 def errors(db: str | None, run_id: int | None, kinds: tuple[str, ...], fmt: str) -> None:
     """List the files a run failed, skipped or loaded with a warning, with the stage and the reason.
 
+    A file a run found again as an earlier run recorded it (unchanged, not read again) is listed
+    with that run's record and run_id, under the newest run that found it.
+
     Example:
 
         etl errors --run 12 --format csv > run-12.csv
